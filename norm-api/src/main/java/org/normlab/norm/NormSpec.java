@@ -1,0 +1,10 @@
+package org.normlab.norm;
+
+/**
+ * What a provider needs to build one norm layer.
+ *
+ * @param channels the number of channels (axis 1 of an NCHW input)
+ * @param options the validated options
+ * @param registry the registry that resolved this norm, so a wrapper can build the norm it wraps
+ */
+public record NormSpec(int channels, NormOptions options, NormRegistry registry) {}

@@ -1,0 +1,186 @@
+package org.normlab.norm.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reference values for one norm layer, in the format of {@code shared/fixtures/norm-reference}:
+ * <ul>
+ *   <li>{@code kind}, {@code shape} (N, C, ...), {@code x}, {@code upstream_grad} (flat, row-major);
+ *   <li>{@code running_mean_before}, {@code running_var_before};
+ *   <li>every other top-level array is a parameter, named in snake_case ({@code gamma},
+ *       {@code weight_readjust}); the block's parameter is its camelCase ({@code weightReadjust});
+ *   <li>top-level numbers are options ({@code eps}; {@code momentum_pytorch} is {@code momentum}),
+ *       as is an optional {@code options} object;
+ *   <li>{@code train}: {@code y}, {@code running_mean_after}, {@code running_var_after},
+ *       {@code grad_x}, {@code grad_<parameter>} for loss = sum(y * upstream_grad);
+ *   <li>{@code eval}: {@code y}, with the running statistics from <em>before</em> the train step.
+ * </ul>
+ * A plugin author produces the same file for a new layer with PyTorch (float64) and checks it
+ * with {@link ConformanceKit}.
+ */
+public final class ReferenceFixture {
+
+    private static final Set<String> INPUTS =
+            Set.of("x", "upstream_grad", "running_mean_before", "running_var_before", "shape");
+
+    private final String source;
+    private final String kind;
+    private final long[] shape;
+    private final Map<String, double[]> inputs = new LinkedHashMap<>();
+    private final Map<String, double[]> parameters = new LinkedHashMap<>();
+    private final Map<String, Object> options = new LinkedHashMap<>();
+    private final Map<String, double[]> train = new LinkedHashMap<>();
+    private final Map<String, double[]> eval = new LinkedHashMap<>();
+
+    private ReferenceFixture(String source, JsonNode root) {
+        this.source = source;
+        this.kind = root.path("kind").asText(null);
+        JsonNode shapeNode = require(root, "shape");
+        shape = new long[shapeNode.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = shapeNode.get(i).asLong();
+        }
+        if (shape.length < 2) {
+            throw invalid("'shape' must have at least 2 dimensions (N, C, ...)");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = e.getKey();
+            JsonNode value = e.getValue();
+            if (key.equals("shape")) {
+                continue;
+            }
+            if (value.isArray()) {
+                (INPUTS.contains(key) ? inputs : parameters).put(key, doubles(key, value));
+            } else if (value.isNumber()) {
+                options.put(key.endsWith("_pytorch") ? key.substring(0, key.length() - 8) : key, value.numberValue());
+            }
+        }
+        root.path("options").fields().forEachRemaining(e -> options.put(e.getKey(), plain(e.getValue())));
+        readSection(require(root, "train"), train);
+        readSection(require(root, "eval"), eval);
+        long size = 1;
+        for (long d : shape) {
+            size *= d;
+        }
+        for (String key : List.of("x", "upstream_grad")) {
+            if (!inputs.containsKey(key)) {
+                throw invalid("missing '" + key + "'");
+            }
+            if (inputs.get(key).length != size) {
+                throw invalid(String.format("'%s' has %d values, shape needs %d", key, inputs.get(key).length, size));
+            }
+        }
+    }
+
+    public static ReferenceFixture load(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return load(file.toString(), in);
+        }
+    }
+
+    public static ReferenceFixture load(String source, InputStream in) throws IOException {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(in);
+        } catch (IOException e) {
+            throw new IOException(source + ": not a valid JSON fixture: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(source + ": a fixture must be a JSON object");
+        }
+        return new ReferenceFixture(source, root);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** The norm the fixture was made for, or null. */
+    public String kind() {
+        return kind;
+    }
+
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public int channels() {
+        return (int) shape[1];
+    }
+
+    /** x, upstream_grad and the running statistics before the step. */
+    public double[] input(String key) {
+        return inputs.get(key);
+    }
+
+    /** Parameter values by snake_case name. */
+    public Map<String, double[]> parameters() {
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    /** Options implied by the fixture (eps, momentum, ...). */
+    public Map<String, Object> options() {
+        return Collections.unmodifiableMap(options);
+    }
+
+    public Map<String, double[]> train() {
+        return Collections.unmodifiableMap(train);
+    }
+
+    public Map<String, double[]> eval() {
+        return Collections.unmodifiableMap(eval);
+    }
+
+    private void readSection(JsonNode node, Map<String, double[]> into) {
+        node.fields().forEachRemaining(e -> {
+            if (e.getValue().isArray()) {
+                into.put(e.getKey(), doubles(e.getKey(), e.getValue()));
+            }
+        });
+    }
+
+    private JsonNode require(JsonNode node, String key) {
+        if (!node.has(key)) {
+            throw invalid("missing '" + key + "'");
+        }
+        return node.get(key);
+    }
+
+    private double[] doubles(String key, JsonNode array) {
+        List<Double> values = new ArrayList<>();
+        for (JsonNode v : array) {
+            if (!v.isNumber()) {
+                throw invalid("'" + key + "' must hold numbers only");
+            }
+            values.add(v.asDouble());
+        }
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static Object plain(JsonNode v) {
+        if (v.isNumber()) {
+            return v.numberValue();
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        return v.asText();
+    }
+
+    private IllegalArgumentException invalid(String what) {
+        return new IllegalArgumentException(source + ": invalid fixture: " + what);
+    }
+}
