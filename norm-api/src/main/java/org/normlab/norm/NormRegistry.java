@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -131,9 +132,8 @@ public final class NormRegistry {
     public NormFactory factory(String name, Map<String, ?> rawOptions) {
         NormProvider provider = provider(name);
         NormOptions options = validate(name, rawOptions);
-        NormFactory factory = channels -> provider.create(new NormSpec(channels, options, this));
         try {
-            factory.create(4);
+            provider.create(new NormSpec(4, options, this, 0));
         } catch (NormConfigException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -142,6 +142,7 @@ public final class NormRegistry {
                             "norm plugin '%s' (%s) failed to build a layer: %s",
                             name, provider.getClass().getName(), e));
         }
-        return factory;
+        AtomicInteger layers = new AtomicInteger();
+        return channels -> provider.create(new NormSpec(channels, options, this, layers.getAndIncrement()));
     }
 }
