@@ -1,0 +1,18 @@
+package org.normlab.experiments;
+
+/**
+ * A problem with what the user gave us (a file, a setting, a folder), not a bug. The CLI prints
+ * its message alone, without a stack trace unless --verbose, and exits non-zero.
+ */
+public class UserError extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public UserError(String message) {
+        super(message);
+    }
+
+    public UserError(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
