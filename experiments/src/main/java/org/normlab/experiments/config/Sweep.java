@@ -1,0 +1,33 @@
+package org.normlab.experiments.config;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated sweep file: a base experiment, a grid and seeds, expanded into trials.
+ *
+ * @param name the sweep's name (its results folder)
+ * @param source the file it came from
+ * @param base the base settings with defaults and --set overrides applied
+ * @param grid the grid as written (axis -> values, or axis -> {label: {key: value}})
+ * @param seeds the seeds; every grid point runs once per seed
+ * @param trials the expanded trials, in order
+ */
+public record Sweep(
+        String name, String source, ObjectNode base, ObjectNode grid, List<Long> seeds, List<Trial> trials) {
+
+    /** The axis names, in the order of the file. */
+    public List<String> axes() {
+        List<String> axes = new java.util.ArrayList<>();
+        grid.fieldNames().forEachRemaining(axes::add);
+        return axes;
+    }
+
+    /** Trials by id. */
+    public Map<String, Trial> byId() {
+        Map<String, Trial> m = new java.util.LinkedHashMap<>();
+        trials.forEach(t -> m.put(t.id(), t));
+        return m;
+    }
+}

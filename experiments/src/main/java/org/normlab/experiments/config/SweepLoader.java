@@ -1,0 +1,456 @@
+package org.normlab.experiments.config;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.normlab.experiments.UserError;
+import org.normlab.norm.Spelling;
+
+/**
+ * Reads a sweep file: defaults, then the file, then {@code --set} overrides; expands the grid
+ * (cartesian product x seeds) and binds every trial to a validated {@link TrialConfig}. Every
+ * error names the file, line and column of the value at fault and what is allowed.
+ *
+ * <p>Grid axes are dotted keys with a list of values ({@code model.depth: [20, 56]}), or named
+ * axes whose values are labelled sets of dotted keys ({@code attack: {none: {}, weak:
+ * {attack.name: constant}}}).
+ */
+public final class SweepLoader {
+
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private static final List<String> SWEEP_KEYS = List.of("name", "description", "seeds", "grid", "parameters");
+
+    private final String source;
+    private final LocatedYaml yaml;
+    private final Map<String, Located> overrides = new LinkedHashMap<>();
+
+    private SweepLoader(String source, LocatedYaml yaml) {
+        this.source = source;
+        this.yaml = yaml;
+    }
+
+    public static Sweep load(Path file, List<String> sets) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError(file + ": no such sweep file");
+        }
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return new SweepLoader(file.toString(), LocatedYaml.parse(file.toString(), reader)).build(sets);
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses sweep text (for tests and for sweeps that are not files). */
+    public static Sweep parse(String source, String text, List<String> sets) {
+        return new SweepLoader(source, LocatedYaml.parse(source, new java.io.StringReader(text))).build(sets);
+    }
+
+    private Sweep build(List<String> sets) {
+        if (!yaml.root().isObject()) {
+            throw error("", "a sweep file must be a mapping of settings");
+        }
+        ObjectNode file = ((ObjectNode) yaml.root()).deepCopy();
+        for (String set : sets) {
+            applySet(file, set);
+        }
+        String name = requireName(file);
+        List<Long> seeds = seeds(file);
+        ObjectNode grid = grid(file);
+        ObjectNode base = defaults();
+        ObjectNode settings = file.deepCopy();
+        settings.remove(SWEEP_KEYS);
+        merge(base, settings);
+        bind(base, Map.of(), "base settings");
+
+        List<Map<String, Object>> points = new ArrayList<>();
+        List<Map<String, JsonNode>> assignments = new ArrayList<>();
+        List<Map<String, Located>> origins = new ArrayList<>();
+        points.add(new LinkedHashMap<>());
+        assignments.add(new LinkedHashMap<>());
+        origins.add(new LinkedHashMap<>());
+        for (Iterator<Map.Entry<String, JsonNode>> it = grid.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> axis = it.next();
+            expandAxis(axis.getKey(), axis.getValue(), points, assignments, origins);
+        }
+
+        List<Trial> trials = new ArrayList<>();
+        for (int p = 0; p < points.size(); p++) {
+            ObjectNode resolved = base.deepCopy();
+            for (Map.Entry<String, JsonNode> a : assignments.get(p).entrySet()) {
+                setDotted(resolved, a.getKey(), a.getValue().deepCopy(), origins.get(p).get(a.getKey()));
+            }
+            TrialConfig config = bind(resolved, origins.get(p), "trial " + points.get(p));
+            for (long seed : seeds) {
+                trials.add(new Trial(
+                        trialId(resolved, seed), trials.size(), seed, points.get(p), config, resolved, origins.get(p)));
+            }
+        }
+        ObjectNode resolvedBase = base.deepCopy();
+        return new Sweep(name, source, resolvedBase, grid, seeds, trials);
+    }
+
+    // ---- the sweep-level keys
+
+    private String requireName(ObjectNode file) {
+        JsonNode name = file.get("name");
+        if (name == null || !name.isTextual() || !name.asText().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw error(name == null ? "" : "/name",
+                    "'name' must be given: letters, digits, '.', '_' or '-' (it names the results folder)");
+        }
+        return name.asText();
+    }
+
+    private List<Long> seeds(ObjectNode file) {
+        JsonNode node = file.get("seeds");
+        if (node == null) {
+            return List.of(0L);
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw error("/seeds", "'seeds' must be a non-empty list of integers, e.g. [1, 2, 3]");
+        }
+        List<Long> seeds = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            if (!node.get(i).canConvertToLong() || !node.get(i).isIntegralNumber()) {
+                throw error("/seeds/" + i, "seeds must be integers (got '" + node.get(i).asText() + "')");
+            }
+            long seed = node.get(i).asLong();
+            if (seeds.contains(seed)) {
+                throw error("/seeds/" + i, "seed " + seed + " is listed twice");
+            }
+            seeds.add(seed);
+        }
+        return seeds;
+    }
+
+    private ObjectNode grid(ObjectNode file) {
+        if (file.has("grid") && file.has("parameters")) {
+            throw error("/parameters", "give either 'grid' or 'parameters', not both");
+        }
+        String key = file.has("parameters") ? "parameters" : "grid";
+        JsonNode node = file.get(key);
+        if (node == null || node.isNull()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        if (!node.isObject()) {
+            throw error("/" + key, "'" + key + "' must map setting keys to lists of values");
+        }
+        ObjectNode grid = JsonNodeFactory.instance.objectNode();
+        node.fields().forEachRemaining(e -> {
+            JsonNode values = e.getValue();
+            // W&B style: parameters: {lr: {values: [...]}}
+            if (values.isObject() && values.size() == 1 && values.has("values")) {
+                values = values.get("values");
+            }
+            grid.set(e.getKey(), values);
+        });
+        if (key.equals("parameters")) {
+            file.set("grid", grid);
+        }
+        return grid;
+    }
+
+    private void expandAxis(
+            String axis,
+            JsonNode values,
+            List<Map<String, Object>> points,
+            List<Map<String, JsonNode>> assignments,
+            List<Map<String, Located>> origins) {
+        String at = "/grid/" + escape(axis);
+        if (axis.equals("seed") || axis.equals("seeds")) {
+            throw error(at + "#key", "seeds are not a grid axis; list them under 'seeds'");
+        }
+        List<String> labels = new ArrayList<>();
+        List<Map<String, JsonNode>> sets = new ArrayList<>();
+        List<Map<String, Located>> where = new ArrayList<>();
+        if (values.isArray()) {
+            checkKey(axis, at + "#key");
+            for (int i = 0; i < values.size(); i++) {
+                labels.add(null);
+                sets.add(Map.of(axis, values.get(i)));
+                where.add(Map.of(axis, locate(at + "/" + i)));
+            }
+        } else if (values.isObject() && values.size() > 0) {
+            values.fields().forEachRemaining(v -> {
+                String vat = at + "/" + escape(v.getKey());
+                if (!v.getValue().isObject()) {
+                    throw error(vat, "each value of the named axis '" + axis + "' must map setting keys to values");
+                }
+                Map<String, JsonNode> set = new LinkedHashMap<>();
+                Map<String, Located> loc = new LinkedHashMap<>();
+                v.getValue().fields().forEachRemaining(kv -> {
+                    checkKey(kv.getKey(), vat + "/" + escape(kv.getKey()) + "#key");
+                    set.put(kv.getKey(), kv.getValue());
+                    loc.put(kv.getKey(), locate(vat + "/" + escape(kv.getKey())));
+                });
+                labels.add(v.getKey());
+                sets.add(set);
+                where.add(loc);
+            });
+        } else {
+            throw error(at, "grid axis '" + axis + "' must have a non-empty list of values (or named values)");
+        }
+        if (sets.isEmpty()) {
+            throw error(at, "grid axis '" + axis + "' has no values");
+        }
+        List<Map<String, Object>> newPoints = new ArrayList<>();
+        List<Map<String, JsonNode>> newAssignments = new ArrayList<>();
+        List<Map<String, Located>> newOrigins = new ArrayList<>();
+        for (int p = 0; p < points.size(); p++) {
+            for (int v = 0; v < sets.size(); v++) {
+                Map<String, Object> point = new LinkedHashMap<>(points.get(p));
+                point.put(axis, labels.get(v) != null ? labels.get(v) : plain(sets.get(v).get(axis)));
+                Map<String, JsonNode> assignment = new LinkedHashMap<>(assignments.get(p));
+                assignment.putAll(sets.get(v));
+                Map<String, Located> origin = new LinkedHashMap<>(origins.get(p));
+                origin.putAll(where.get(v));
+                newPoints.add(point);
+                newAssignments.add(assignment);
+                newOrigins.add(origin);
+            }
+        }
+        points.clear();
+        points.addAll(newPoints);
+        assignments.clear();
+        assignments.addAll(newAssignments);
+        origins.clear();
+        origins.addAll(newOrigins);
+    }
+
+    /** Checks that a dotted key names a setting (free-form option maps accept any sub-key). */
+    private void checkKey(String dotted, String at) {
+        JsonNode node = defaults();
+        String[] parts = dotted.split("\\.");
+        for (int i = 0; i < parts.length; i++) {
+            if (node.isObject() && node.has(parts[i])) {
+                node = node.get(parts[i]);
+                if (parts[i].equals("options") && i >= 1) {
+                    return;
+                }
+                continue;
+            }
+            List<String> known = new ArrayList<>();
+            node.fieldNames().forEachRemaining(known::add);
+            String prefix = String.join(".", java.util.Arrays.copyOf(parts, i));
+            List<String> candidates = known.stream().map(k -> prefix.isEmpty() ? k : prefix + "." + k).toList();
+            throw error(at, String.format("unknown setting '%s'%s; %s",
+                    dotted, Spelling.hint(dotted, candidates),
+                    known.isEmpty() ? "'" + prefix + "' has no sub-settings"
+                            : "known keys" + (prefix.isEmpty() ? "" : " under '" + prefix + "'") + ": " + String.join(", ", known)));
+        }
+    }
+
+    // ---- --set
+
+    private void applySet(ObjectNode file, String set) {
+        int eq = set.indexOf('=');
+        if (eq <= 0) {
+            throw new UserError("--set " + set + ": expected key=value, e.g. --set epochs=2 or --set grid.model.depth=[20]");
+        }
+        String key = set.substring(0, eq).trim();
+        JsonNode value = LocatedYaml.parseValue(set.substring(eq + 1));
+        Located where = new Located("--set " + set, 0, 0);
+        if (key.startsWith("grid.")) {
+            String axis = key.substring(5);
+            ObjectNode grid = file.has("grid") && file.get("grid").isObject()
+                    ? (ObjectNode) file.get("grid") : file.putObject("grid");
+            grid.set(axis, value);
+            overrides.put("/grid/" + escape(axis), where);
+            return;
+        }
+        if (SWEEP_KEYS.contains(key)) {
+            file.set(key, value);
+            overrides.put("/" + key, where);
+            return;
+        }
+        checkSetKey(key, set);
+        setDotted(file, key, value, where);
+        overrides.put(JsonPointer.compile("/" + key.replace(".", "/")).toString(), where);
+    }
+
+    private void checkSetKey(String key, String set) {
+        try {
+            checkKey(key, "");
+        } catch (UserError e) {
+            throw new UserError("--set " + set + ": " + e.getMessage().replaceFirst("^[^:]*: ", ""));
+        }
+    }
+
+    // ---- binding and error locations
+
+    private TrialConfig bind(ObjectNode resolved, Map<String, Located> origins, String what) {
+        TrialConfig config;
+        try {
+            config = MAPPER.treeToValue(resolved, TrialConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            String key = dotted(e.getPath());
+            List<String> known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
+            throw new UserError(String.format("%s: unknown setting '%s'%s; known keys here: %s",
+                    locate(key, origins, true), key, Spelling.hint(e.getPropertyName(), known), String.join(", ", known)));
+        } catch (JsonMappingException e) {
+            String key = dotted(e.getPath());
+            throw new UserError(String.format("%s: %s: wrong type: %s",
+                    locate(key, origins, false), key, e.getOriginalMessage().lines().findFirst().orElse("")
+                            .replaceAll(" \\(class [^)]*\\)", "").replaceAll("`[a-z.]*\\$?([A-Za-z]+)`", "$1")));
+        } catch (IOException e) {
+            throw new UserError(source + ": " + what + ": " + e.getMessage());
+        }
+        Problems problems = new Problems();
+        config.validate(problems);
+        if (!problems.isEmpty()) {
+            Problems.Problem first = problems.list().get(0);
+            throw new UserError(locate(first.key(), origins, false) + ": " + first.key() + ": " + first.message());
+        }
+        return config;
+    }
+
+    /** Where a dotted key of a trial was set: the grid, --set, or the file itself. */
+    public Located locate(String dotted, Map<String, Located> origins, boolean keyItself) {
+        for (String k = dotted; !k.isEmpty(); k = k.contains(".") ? k.substring(0, k.lastIndexOf('.')) : "") {
+            if (origins.containsKey(k)) {
+                return origins.get(k);
+            }
+        }
+        String pointer = dotted.isEmpty() ? "" : "/" + dotted.replace(".", "/");
+        for (String p = pointer; ; p = p.substring(0, Math.max(0, p.lastIndexOf('/')))) {
+            if (overrides.containsKey(p)) {
+                return overrides.get(p);
+            }
+            Located at = yaml.locations().get(p + (keyItself && p.equals(pointer) ? "#key" : ""));
+            if (at == null) {
+                at = yaml.locations().get(p);
+            }
+            if (at != null) {
+                return at;
+            }
+            if (p.isEmpty()) {
+                return new Located(source, 0, 0);
+            }
+        }
+    }
+
+    private Located locate(String pointer) {
+        if (overrides.containsKey(pointer.replace("#key", ""))) {
+            return overrides.get(pointer.replace("#key", ""));
+        }
+        Located at = yaml.locations().get(pointer);
+        if (at == null && pointer.endsWith("#key")) {
+            at = yaml.locations().get(pointer.substring(0, pointer.length() - 4));
+        }
+        if (at == null) {
+            String parent = pointer.replace("#key", "");
+            while (at == null && parent.contains("/")) {
+                parent = parent.substring(0, parent.lastIndexOf('/'));
+                at = yaml.locations().get(parent);
+            }
+        }
+        return at != null ? at : new Located(source, 0, 0);
+    }
+
+    private UserError error(String pointer, String message) {
+        return new UserError(locate(pointer) + ": " + message);
+    }
+
+    // ---- trees
+
+    static ObjectNode defaults() {
+        try (Reader r = new InputStreamReader(
+                SweepLoader.class.getResourceAsStream("defaults.yaml"), StandardCharsets.UTF_8)) {
+            return (ObjectNode) LocatedYaml.YAML.readTree(r);
+        } catch (IOException e) {
+            throw new IllegalStateException("defaults.yaml is missing from the jar", e);
+        }
+    }
+
+    /** Deep-merges {@code over} into {@code base}: objects merge, everything else replaces. */
+    static void merge(ObjectNode base, ObjectNode over) {
+        over.fields().forEachRemaining(e -> {
+            JsonNode old = base.get(e.getKey());
+            if (old != null && old.isObject() && e.getValue().isObject() && !e.getKey().equals("options")) {
+                merge((ObjectNode) old, (ObjectNode) e.getValue());
+            } else {
+                base.set(e.getKey(), e.getValue());
+            }
+        });
+    }
+
+    private void setDotted(ObjectNode root, String dotted, JsonNode value, Located where) {
+        String[] parts = dotted.split("\\.");
+        ObjectNode node = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = node.get(parts[i]);
+            if (child == null || child.isNull()) {
+                child = node.putObject(parts[i]);
+            }
+            if (!child.isObject()) {
+                throw new UserError(where + ": '" + String.join(".", java.util.Arrays.copyOf(parts, i + 1))
+                        + "' is a single value, so '" + dotted + "' cannot be set");
+            }
+            node = (ObjectNode) child;
+        }
+        node.set(parts[parts.length - 1], value);
+    }
+
+    private static String dotted(List<JsonMappingException.Reference> path) {
+        return path.stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
+                .collect(Collectors.joining("."));
+    }
+
+    private static String escape(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    private static Object plain(JsonNode v) {
+        if (v.isIntegralNumber()) {
+            return v.asLong();
+        }
+        if (v.isNumber()) {
+            return v.asDouble();
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        return v.isTextual() ? v.asText() : v.toString();
+    }
+
+    /** A stable id of the resolved settings and the seed: 10 hex digits of SHA-256. */
+    static String trialId(ObjectNode resolved, long seed) {
+        try {
+            ObjectNode keyed = resolved.deepCopy();
+            keyed.put("seed", seed);
+            byte[] canonical = MAPPER.writeValueAsBytes(MAPPER.treeToValue(keyed, Object.class));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical);
+            return HexFormat.of().formatHex(hash).substring(0, 10);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package org.normlab.experiments.results;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.normlab.experiments.UserError;
+import org.normlab.experiments.config.Sweep;
+import org.normlab.experiments.config.Trial;
+
+/**
+ * The results folder of one sweep ({@code OUT/<sweep name>/}, see RESULTS-FORMAT.md). Files
+ * are the interface: every file is written atomically, {@code results.csv} is derived from the
+ * trials' {@code result.json} files, and a lock keeps a second process out while one runs.
+ */
+public final class ResultStore implements AutoCloseable {
+
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+    public static final ObjectMapper YAML = new ObjectMapper(
+            new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+    static final List<String> METRIC_COLUMNS = List.of(
+            "final_val_acc", "best_val_acc", "final_train_acc", "final_val_loss", "params", "train_img_s", "wall_s");
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private ResultStore(Path dir, FileChannel lockChannel, FileLock lock) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Opens (creating) a sweep's folder and locks it. The lock is the operating system's, so a
+     * process that dies leaves no stale lock behind.
+     *
+     * @throws UserError when the folder cannot be written or another process holds the lock
+     */
+    public static ResultStore open(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserError("cannot create the output folder " + dir + ": " + e.getMessage());
+        }
+        if (!Files.isWritable(dir)) {
+            throw new UserError("the output folder " + dir + " is not writable; choose another with --out");
+        }
+        Path lockFile = dir.resolve(".lock");
+        try {
+            FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                ch.close();
+                throw new UserError("another NormLab process is running a sweep in " + dir
+                        + "; wait for it to finish or use another --out folder");
+            }
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes()));
+            return new ResultStore(dir, ch, lock);
+        } catch (IOException e) {
+            throw new UserError("cannot lock " + lockFile + ": " + e.getMessage() + "; is the folder writable?");
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path trialDir(String trialId) {
+        return dir.resolve(trialId);
+    }
+
+    /** Writes sweep.yaml (the resolved sweep) and trials.json (every planned trial). */
+    public void writeSweep(Sweep sweep) throws IOException {
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        doc.put("name", sweep.name());
+        doc.put("source", sweep.source());
+        doc.set("seeds", JSON.valueToTree(sweep.seeds()));
+        doc.set("grid", sweep.grid());
+        doc.set("base", sweep.base());
+        AtomicFiles.write(dir.resolve("sweep.yaml"), YAML.writeValueAsBytes(doc));
+        ArrayNode trials = JsonNodeFactory.instance.arrayNode();
+        for (Trial t : sweep.trials()) {
+            ObjectNode row = trials.addObject();
+            row.put("trial_id", t.id());
+            row.put("seed", t.seed());
+            row.set("swept", JSON.valueToTree(t.swept()));
+        }
+        AtomicFiles.write(dir.resolve("trials.json"), JSON.writeValueAsBytes(trials));
+    }
+
+    /** The trial's result, or null when it has none (never run, or interrupted). */
+    public TrialResult read(String trialId) {
+        Path file = trialDir(trialId).resolve("result.json");
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return JSON.readValue(file.toFile(), TrialResult.class);
+        } catch (IOException e) {
+            throw new UserError(file + ": unreadable result (" + e.getMessage() + "); delete it to rerun the trial");
+        }
+    }
+
+    /** Whether a rerun of the sweep should skip this trial: it completed or diverged (failures rerun). */
+    public boolean isFinished(String trialId) {
+        TrialResult r = read(trialId);
+        return r != null && !TrialResult.FAILED.equals(r.status());
+    }
+
+    public void writeConfig(Trial trial) throws IOException {
+        AtomicFiles.write(trialDir(trial.id()).resolve("config.yaml"), YAML.writeValueAsBytes(trial.resolved()));
+    }
+
+    public void writeResult(TrialResult result) throws IOException {
+        AtomicFiles.write(trialDir(result.trialId()).resolve("result.json"), JSON.writeValueAsBytes(result));
+    }
+
+    /** Rewrites metrics.csv with every epoch so far. */
+    public void writeMetrics(String trialId, List<TrialResult.Epoch> history) throws IOException {
+        List<String> components = history.isEmpty() || history.get(0).valAccByComponent() == null
+                ? List.of() : new ArrayList<>(history.get(0).valAccByComponent().keySet());
+        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+        for (String c : List.of("epoch", "lr", "train_loss", "train_acc", "val_loss", "val_acc", "train_img_s", "epoch_s")) {
+            schema.addColumn(c);
+        }
+        components.forEach(c -> schema.addColumn("val_acc." + c));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (TrialResult.Epoch e : history) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.epoch());
+            row.put("lr", e.lr());
+            row.put("train_loss", e.trainLoss());
+            row.put("train_acc", e.trainAcc());
+            row.put("val_loss", e.valLoss());
+            row.put("val_acc", e.valAcc());
+            row.put("train_img_s", e.trainImgS());
+            row.put("epoch_s", e.epochS());
+            components.forEach(c -> row.put("val_acc." + c, e.valAccByComponent().get(c)));
+            rows.add(row);
+        }
+        byte[] csv = new CsvMapper().writer(schema.build()).writeValueAsBytes(rows);
+        AtomicFiles.write(trialDir(trialId).resolve("metrics.csv"), csv);
+    }
+
+    /**
+     * Rebuilds results.csv from the result.json files of the sweep's trials, in trial order.
+     *
+     * @return the number of rows written
+     */
+    public int writeResultsCsv(Sweep sweep) throws IOException {
+        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+        schema.addColumn("trial_id").addColumn("status").addColumn("seed");
+        sweep.axes().forEach(schema::addColumn);
+        METRIC_COLUMNS.forEach(schema::addColumn);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Trial t : sweep.trials()) {
+            TrialResult r = read(t.id());
+            if (r == null) {
+                continue;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("trial_id", r.trialId());
+            row.put("status", r.status());
+            row.put("seed", r.seed());
+            sweep.axes().forEach(a -> row.put(a, t.swept().get(a)));
+            JsonNode m = JSON.valueToTree(r.metrics());
+            METRIC_COLUMNS.forEach(c -> row.put(c, m == null || m.path(c).isNull() ? "" : m.path(c).asText()));
+            rows.add(row);
+        }
+        AtomicFiles.write(dir.resolve("results.csv"), new CsvMapper().writer(schema.build()).writeValueAsBytes(rows));
+        return rows.size();
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.release();
+        lockChannel.close();
+    }
+}
