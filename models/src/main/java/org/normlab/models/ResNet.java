@@ -2,6 +2,7 @@ package org.normlab.models;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
+import java.util.Arrays;
 
 /**
  * A built network: a plain sequence that knows its spec, so that an input with the wrong number of
@@ -21,7 +22,7 @@ final class ResNet extends SequentialBlock {
         if (in == null || in.dimension() != 4 || in.get(1) != spec.inChannels()) {
             throw new IllegalArgumentException(String.format(
                     "%s expects one input of shape (N, %d, H, W), got %s",
-                    spec.name(), spec.inChannels(), java.util.Arrays.toString(inputShapes)));
+                    spec.name(), spec.inChannels(), Arrays.toString(inputShapes)));
         }
         super.beforeInitialize(inputShapes);
     }

@@ -2,6 +2,7 @@ package org.normlab.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
@@ -20,7 +21,7 @@ final class ZeroPadShortcut extends AbstractBlock {
     private final int stride;
     private final int padBefore;
     private final int padAfter;
-    private final String subsample;
+    private final NDIndex subsample;
 
     ZeroPadShortcut(int inChannels, int outChannels, int stride) {
         super(VERSION);
@@ -33,7 +34,7 @@ final class ZeroPadShortcut extends AbstractBlock {
         this.stride = stride;
         this.padBefore = (outChannels - inChannels) / 2;
         this.padAfter = outChannels - inChannels - padBefore;
-        this.subsample = ":, :, ::" + stride + ", ::" + stride;
+        this.subsample = new NDIndex(":, :, ::" + stride + ", ::" + stride);
     }
 
     @Override
