@@ -13,9 +13,10 @@ import java.util.Map;
  * @param grid the grid as written (axis -> values, or axis -> {label: {key: value}})
  * @param seeds the seeds; every grid point runs once per seed
  * @param trials the expanded trials, in order
+ * @param locator where each setting was written, for error messages
  */
 public record Sweep(
-        String name, String source, ObjectNode base, ObjectNode grid, List<Long> seeds, List<Trial> trials) {
+        String name, String source, ObjectNode base, ObjectNode grid, List<Long> seeds, List<Trial> trials, Locator locator) {
 
     /** The axis names, in the order of the file. */
     public List<String> axes() {

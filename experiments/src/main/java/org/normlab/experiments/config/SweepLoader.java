@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -51,10 +50,12 @@ public final class SweepLoader {
     private final String source;
     private final LocatedYaml yaml;
     private final Map<String, Located> overrides = new LinkedHashMap<>();
+    private final Locator locator;
 
     private SweepLoader(String source, LocatedYaml yaml) {
         this.source = source;
         this.yaml = yaml;
+        this.locator = new Locator(source, yaml.locations(), overrides);
     }
 
     public static Sweep load(Path file, List<String> sets) {
@@ -114,7 +115,7 @@ public final class SweepLoader {
             }
         }
         ObjectNode resolvedBase = base.deepCopy();
-        return new Sweep(name, source, resolvedBase, grid, seeds, trials);
+        return new Sweep(name, source, resolvedBase, grid, seeds, trials, locator);
     }
 
     // ---- the sweep-level keys
@@ -313,11 +314,11 @@ public final class SweepLoader {
             String key = dotted(e.getPath());
             List<String> known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
             throw new UserError(String.format("%s: unknown setting '%s'%s; known keys here: %s",
-                    locate(key, origins, true), key, Spelling.hint(e.getPropertyName(), known), String.join(", ", known)));
+                    locator.locate(key, origins, true), key, Spelling.hint(e.getPropertyName(), known), String.join(", ", known)));
         } catch (JsonMappingException e) {
             String key = dotted(e.getPath());
             throw new UserError(String.format("%s: %s: wrong type: %s",
-                    locate(key, origins, false), key, e.getOriginalMessage().lines().findFirst().orElse("")
+                    locator.locate(key, origins, false), key, e.getOriginalMessage().lines().findFirst().orElse("")
                             .replaceAll(" \\(class [^)]*\\)", "").replaceAll("`[a-z.]*\\$?([A-Za-z]+)`", "$1")));
         } catch (IOException e) {
             throw new UserError(source + ": " + what + ": " + e.getMessage());
@@ -326,56 +327,17 @@ public final class SweepLoader {
         config.validate(problems);
         if (!problems.isEmpty()) {
             Problems.Problem first = problems.list().get(0);
-            throw new UserError(locate(first.key(), origins, false) + ": " + first.key() + ": " + first.message());
+            throw new UserError(locator.locate(first.key(), origins, false) + ": " + first.key() + ": " + first.message());
         }
         return config;
     }
 
-    /** Where a dotted key of a trial was set: the grid, --set, or the file itself. */
-    public Located locate(String dotted, Map<String, Located> origins, boolean keyItself) {
-        for (String k = dotted; !k.isEmpty(); k = k.contains(".") ? k.substring(0, k.lastIndexOf('.')) : "") {
-            if (origins.containsKey(k)) {
-                return origins.get(k);
-            }
-        }
-        String pointer = dotted.isEmpty() ? "" : "/" + dotted.replace(".", "/");
-        for (String p = pointer; ; p = p.substring(0, Math.max(0, p.lastIndexOf('/')))) {
-            if (overrides.containsKey(p)) {
-                return overrides.get(p);
-            }
-            Located at = yaml.locations().get(p + (keyItself && p.equals(pointer) ? "#key" : ""));
-            if (at == null) {
-                at = yaml.locations().get(p);
-            }
-            if (at != null) {
-                return at;
-            }
-            if (p.isEmpty()) {
-                return new Located(source, 0, 0);
-            }
-        }
+    private UserError error(String pointer, String message) {
+        return new UserError(locator.locatePointer(pointer) + ": " + message);
     }
 
     private Located locate(String pointer) {
-        if (overrides.containsKey(pointer.replace("#key", ""))) {
-            return overrides.get(pointer.replace("#key", ""));
-        }
-        Located at = yaml.locations().get(pointer);
-        if (at == null && pointer.endsWith("#key")) {
-            at = yaml.locations().get(pointer.substring(0, pointer.length() - 4));
-        }
-        if (at == null) {
-            String parent = pointer.replace("#key", "");
-            while (at == null && parent.contains("/")) {
-                parent = parent.substring(0, parent.lastIndexOf('/'));
-                at = yaml.locations().get(parent);
-            }
-        }
-        return at != null ? at : new Located(source, 0, 0);
-    }
-
-    private UserError error(String pointer, String message) {
-        return new UserError(locate(pointer) + ": " + message);
+        return locator.locatePointer(pointer);
     }
 
     // ---- trees

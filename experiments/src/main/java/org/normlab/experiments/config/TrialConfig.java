@@ -116,7 +116,7 @@ public record TrialConfig(
     public record ModelConfig(
             String name, int depth, String shortcut, String block, boolean cifarStem, String shortcutNorm) {
         void validate(Problems p) {
-            p.oneOf(shortcut, List.of("A", "B"), "model.shortcut");
+            p.oneOf(shortcut, List.of("auto", "A", "B"), "model.shortcut");
             p.oneOf(block, List.of("auto", "basic", "bottleneck"), "model.block");
             p.oneOf(shortcutNorm, List.of("same", "bn"), "model.shortcut_norm");
         }

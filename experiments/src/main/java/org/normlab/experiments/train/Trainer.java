@@ -1,14 +1,9 @@
 package org.normlab.experiments.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,11 +19,9 @@ public final class Trainer {
     /** How the loop ended. */
     public record Outcome(List<EpochMetrics> history, Integer divergedEpoch) {}
 
-    private final Block model;
     private final NDManager manager;
-    private final CrossEntropy loss;
+    private final TrainStep step;
     private final LrSchedule schedule;
-    private final Sgd sgd;
     private final TrainingListener listener;
 
     public Trainer(
@@ -40,18 +33,10 @@ public final class Trainer {
             double weightDecay,
             boolean nesterov,
             TrainingListener listener) {
-        this.model = model;
         this.manager = manager;
-        this.loss = loss;
+        this.step = new TrainStep(model, manager, loss, momentum, weightDecay, nesterov);
         this.schedule = schedule;
         this.listener = listener;
-        List<Parameter> trainable = new ArrayList<>();
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                trainable.add(p.getValue());
-            }
-        }
-        this.sgd = new Sgd(trainable, momentum, weightDecay, nesterov);
     }
 
     public Outcome fit(BatchSource train, BatchSource val, int epochs) {
@@ -70,16 +55,14 @@ public final class Trainer {
             }
             return new Outcome(history, null);
         } finally {
-            sgd.close();
+            step.close();
         }
     }
 
     private EpochMetrics epoch(BatchSource train, BatchSource val, int epoch) {
-        ParameterStore store = new ParameterStore(manager, false);
         int epochSize = Math.max(1, train.size());
         double[] sums = new double[3]; // loss * n, correct, n
         int[] batch = {0};
-        int totalBatches = -1;
         long start = System.nanoTime();
         float[] lastLr = {0};
         boolean[] finite = {true};
@@ -89,20 +72,14 @@ public final class Trainer {
             }
             float lr = schedule.at(epoch, sums[2] / epochSize);
             lastLr[0] = lr;
-            float value;
             long n = x.getShape().get(0);
-            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                NDArray logits = model.forward(store, new NDList(x), true).singletonOrThrow();
-                NDArray l = loss.loss(logits, y);
-                collector.backward(l);
-                value = l.getFloat();
-                sums[1] += correct(logits, y);
-            }
-            if (!Float.isFinite(value)) {
+            TrainStep.Result r = step.step(x, y, lr);
+            if (!Float.isFinite(r.loss())) {
                 finite[0] = false;
                 return;
             }
-            sgd.step(lr);
+            float value = r.loss();
+            sums[1] += r.correct();
             sums[0] += value * n;
             sums[2] += n;
             batch[0]++;
@@ -128,15 +105,14 @@ public final class Trainer {
     private record Evaluation(double loss, double accuracy, Map<String, Double> byComponent) {}
 
     private Evaluation evaluate(BatchSource val, int epoch) {
-        ParameterStore store = new ParameterStore(manager, false);
         List<String> names = val.componentNames();
         double[] sums = new double[3];
         long[] correctBy = new long[names.size()];
         long[] countBy = new long[names.size()];
         val.forEachBatch(manager, epoch, (x, y, components) -> {
-            NDArray logits = model.forward(store, new NDList(x), false).singletonOrThrow();
+            NDArray logits = step.predict(x);
             long n = x.getShape().get(0);
-            sums[0] += loss.loss(logits, y).getFloat() * n;
+            sums[0] += step.loss().loss(logits, y).getFloat() * n;
             boolean[] hits = hits(logits, y);
             for (int i = 0; i < hits.length; i++) {
                 if (hits[i]) {
@@ -154,13 +130,6 @@ public final class Trainer {
             byComponent.put(names.get(c), countBy[c] == 0 ? Double.NaN : (double) correctBy[c] / countBy[c]);
         }
         return new Evaluation(sums[0] / sums[2], sums[1] / sums[2], byComponent);
-    }
-
-    private static long correct(NDArray logits, NDArray y) {
-        try (NDArray predicted = logits.argMax(1);
-                NDArray eq = predicted.toType(DataType.INT64, false).eq(y.toType(DataType.INT64, false))) {
-            return eq.countNonzero().getLong();
-        }
     }
 
     private static boolean[] hits(NDArray logits, NDArray y) {

@@ -1,0 +1,134 @@
+package org.normlab.experiments.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.normlab.experiments.UserError;
+import org.normlab.experiments.train.CrossEntropy;
+import org.normlab.experiments.train.TrainStep;
+import org.normlab.models.ModelSpec;
+import org.normlab.models.Models;
+import org.normlab.norm.NormFactory;
+import org.normlab.norm.NormRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench}: throughput of the real training step (forward, loss, backward, SGD) and of eval
+ * forward on synthetic batches, printed as {@code RESULT ...} lines in the form of
+ * shared/bench/pytorch_peer.py, so the two can be compared line by line.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure training-step and eval throughput (images/s) on synthetic batches.")
+public class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "NAME", description = "resnet20, resnet56, resnet18, ... (default ${DEFAULT-VALUE})")
+    String model = "resnet20";
+
+    @Option(names = "--norm", paramLabel = "NAME", description = "norm plugin (default ${DEFAULT-VALUE})")
+    String norm = "bn";
+
+    @Option(names = "--norm-option", paramLabel = "KEY=VALUE", description = "an option of the norm (repeatable)")
+    Map<String, String> normOptions = new LinkedHashMap<>();
+
+    @Option(names = "--batch", paramLabel = "B", description = "batch size (default ${DEFAULT-VALUE})")
+    int batch = 128;
+
+    @Option(names = "--input", paramLabel = "CxHxW", converter = ImageShape.Converter.class, description = "default 3x32x32")
+    ImageShape input = new ImageShape(3, 32, 32);
+
+    @Option(names = "--classes", paramLabel = "K", description = "default ${DEFAULT-VALUE}")
+    int classes = 10;
+
+    @Option(names = "--mode", paramLabel = "train|eval|both", description = "default ${DEFAULT-VALUE}")
+    String mode = "both";
+
+    @Option(names = "--warmup", paramLabel = "W", description = "untimed iterations first (default ${DEFAULT-VALUE})")
+    int warmup = 5;
+
+    @Option(names = "--iters", paramLabel = "I", description = "timed iterations (default ${DEFAULT-VALUE})")
+    int iters = 40;
+
+    @Mixin CommonOptions common;
+
+    @Override
+    public Integer call() {
+        if (!mode.matches("train|eval|both")) {
+            throw new UserError("--mode must be train, eval or both (got '" + mode + "')");
+        }
+        if (batch < 1 || iters < 1 || warmup < 0) {
+            throw new UserError("--batch and --iters must be at least 1, --warmup at least 0");
+        }
+        NormRegistry registry = common.registry();
+        NormFactory factory = registry.factory(norm, normOptions);
+        ModelSpec spec;
+        try {
+            spec = Models.parse(model, classes, input.channels());
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--model " + model + ": " + e.getMessage());
+        }
+        Block block = Models.build(spec, factory, factory);
+        Engine.getInstance().setRandomSeed(0);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Shape shape = new Shape(batch, input.channels(), input.height(), input.width());
+            block.initialize(manager, DataType.FLOAT32, shape);
+            System.out.printf("normlab engine %s threads %s params %d%n", Engine.getInstance().getVersion(),
+                    System.getProperty("ai.djl.pytorch.num_threads", "default"), Models.trainableParameters(block));
+            NDArray[] xs = new NDArray[4];
+            NDArray[] ys = new NDArray[4];
+            for (int i = 0; i < 4; i++) {
+                xs[i] = manager.randomNormal(shape);
+                ys[i] = manager.randomInteger(0, classes, new Shape(batch), DataType.INT64).toType(DataType.FLOAT32, false);
+            }
+            String prefix = String.format(Locale.ROOT, "RESULT model=%s norm=%s", model, norm);
+            String suffix = String.format(Locale.ROOT, "batch=%d in=%s iters=%d", batch, input, iters);
+            if (!mode.equals("eval")) {
+                try (TrainStep step = new TrainStep(block, manager, new CrossEntropy(0), 0.9, 5e-4, false)) {
+                    float loss = 0;
+                    long t0 = 0;
+                    for (int it = 0; it < warmup + iters; it++) {
+                        if (it == warmup) {
+                            t0 = System.nanoTime();
+                        }
+                        try (NDManager scope = manager.newSubManager()) {
+                            NDArray x = xs[it % 4].duplicate();
+                            NDArray y = ys[it % 4].duplicate();
+                            x.attach(scope);
+                            y.attach(scope);
+                            loss = step.step(x, y, 0.05f).loss();
+                        }
+                    }
+                    double sec = (System.nanoTime() - t0) / 1e9;
+                    System.out.printf(Locale.ROOT, "%s mode=train %s sec=%.3f img_s=%.1f ms_iter=%.1f loss=%.4f%n",
+                            prefix, suffix, sec, iters * batch / sec, sec * 1000 / iters, loss);
+                }
+            }
+            if (!mode.equals("train")) {
+                TrainStep eval = new TrainStep(block, manager, new CrossEntropy(0), 0, 0, false);
+                long t0 = 0;
+                for (int it = 0; it < warmup + iters; it++) {
+                    if (it == warmup) {
+                        t0 = System.nanoTime();
+                    }
+                    try (NDManager scope = manager.newSubManager()) {
+                        NDArray x = xs[it % 4].duplicate();
+                        x.attach(scope);
+                        eval.predict(x).argMax(1).toLongArray();
+                    }
+                }
+                double sec = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "%s mode=eval %s sec=%.3f img_s=%.1f ms_iter=%.1f%n",
+                        prefix, suffix, sec, iters * batch / sec, sec * 1000 / iters);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,94 @@
+package org.normlab.experiments.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.normlab.experiments.UserError;
+import org.normlab.norm.NormConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code java -jar experiments.jar SWEEP.yaml [options]} runs a sweep; subcommands list norms,
+ * verify a norm against a fixture, count parameters, report and benchmark.
+ */
+@Command(name = "experiments.jar", mixinStandardHelpOptions = true, version = "NormLab 0.1.0",
+        description = {"NormLab: normalization-layer experiments on DJL.",
+                "Run a sweep:  java -jar experiments.jar SWEEP.yaml [--dry-run] [--set key=value]... [--out DIR]"},
+        subcommands = {NormsCommand.class, VerifyNormCommand.class, ParamsCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every trial completed (or nothing to run)", "1:a check failed (verify-norm, report --baseline)",
+                "2:bad input: the message says what and where", "3:some trial diverged or failed"})
+public class Main implements Callable<Integer> {
+
+    static final int BAD_INPUT = 2;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SWEEP.yaml", description = "the sweep file to run")
+    Path sweep;
+
+    @Option(names = "--dry-run", description = "check the sweep and print its trials with a time estimate; train nothing")
+    boolean dryRun;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override a setting (repeatable): --set epochs=2 --set data.train_subset=5000 --set grid.model.depth=[20]")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "results root (default: ${DEFAULT-VALUE}); results go to DIR/<sweep name>/")
+    Path out = Path.of("runs");
+
+    @Option(names = "--device", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N for every trial (default: each trial's setting)")
+    String device;
+
+    @Mixin CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        if (sweep == null) {
+            new CommandLine(this).usage(System.out);
+            return BAD_INPUT;
+        }
+        return new RunSweep(common, out, dryRun, device).run(sweep, sets);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (for tests). */
+    public static int execute(String... args) {
+        Logging.configure(List.of(args).contains("--verbose"));
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean verbose = List.of(parseResult.originalArgs().toArray(new String[0])).contains("--verbose");
+            PrintWriter err = commandLine.getErr();
+            if (isUserError(e)) {
+                err.println("error: " + e.getMessage());
+                if (verbose) {
+                    e.printStackTrace(err);
+                }
+                err.flush();
+                return BAD_INPUT;
+            }
+            err.println("internal error: " + e);
+            if (verbose) {
+                e.printStackTrace(err);
+            } else {
+                err.println("(run again with --verbose for the stack trace)");
+            }
+            err.flush();
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    static boolean isUserError(Throwable e) {
+        return e instanceof UserError || e instanceof NormConfigException
+                || e.getClass().getSimpleName().equals("DatasetException");
+    }
+}

@@ -1,0 +1,41 @@
+package org.normlab.experiments.sweep;
+
+import java.time.Duration;
+import java.util.Map;
+import org.normlab.experiments.config.TrialConfig;
+import org.normlab.experiments.train.DataFactory;
+
+/**
+ * A rough time estimate for --dry-run, before anything has been measured: forward+backward
+ * cost relative to ResNet-20 on 32x32 (about 41 MFLOPs), which trains at roughly 600 images/s
+ * on 2 CPU cores here. Good to a factor of two; the run's ETA uses measured trial times.
+ */
+public final class Estimate {
+
+    static final double RESNET20_IMAGES_PER_SECOND = 600;
+
+    /** GFLOPs at 224x224 of the torchvision layouts. */
+    private static final Map<Integer, Double> RESNET_GFLOPS = Map.of(18, 1.82, 34, 3.67, 50, 4.11, 101, 7.83, 152, 11.56);
+
+    private Estimate() {}
+
+    public static Duration of(TrialConfig c, DataFactory.Shape shape) {
+        double pixels = (double) shape.height() * shape.width();
+        double cost;
+        if (c.model().name().equals("resnet")) {
+            double gflops = RESNET_GFLOPS.getOrDefault(c.model().depth(), 4.0) * pixels / (224.0 * 224.0);
+            cost = gflops * (c.model().cifarStem() ? 16 : 1) / 0.041;
+        } else {
+            cost = Math.max(1, c.model().depth() - 2) / 18.0 * pixels / 1024.0;
+        }
+        double smallBatchPenalty = c.data().batchSize() < 32 ? 1.6 : 1.0;
+        double trainImages = (double) Math.min(shape.trainSize(), positiveOr(c.data().trainSubset(), shape.trainSize()));
+        double valImages = (double) Math.min(shape.valSize(), positiveOr(c.data().valSubset(), shape.valSize()));
+        double seconds = c.epochs() * (trainImages * smallBatchPenalty + valImages / 3) * cost / RESNET20_IMAGES_PER_SECOND;
+        return Duration.ofSeconds((long) Math.ceil(seconds + 3));
+    }
+
+    private static int positiveOr(int value, int fallback) {
+        return value > 0 ? value : fallback;
+    }
+}

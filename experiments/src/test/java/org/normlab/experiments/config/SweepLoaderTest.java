@@ -1,0 +1,131 @@
+package org.normlab.experiments.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.normlab.experiments.UserError;
+
+class SweepLoaderTest {
+
+    private static final String SWEEP = String.join("\n",
+            "name: demo",
+            "seeds: [1, 2]",
+            "epochs: 3",
+            "data:",
+            "  name: synthetic",
+            "  batch_size: 32",
+            "grid:",
+            "  norm.name: [bn, iebn]",
+            "  model.depth: [20, 56]",
+            "");
+
+    private static Sweep parse(String text, String... sets) {
+        return SweepLoader.parse("s.yaml", text, List.of(sets));
+    }
+
+    private static String error(String text, String... sets) {
+        return assertThrows(UserError.class, () -> parse(text, sets)).getMessage();
+    }
+
+    @Test
+    void expandsTheGridTimesSeedsInFileOrder() {
+        Sweep s = parse(SWEEP);
+        assertEquals(8, s.trials().size());
+        assertEquals(List.of("norm.name", "model.depth"), s.axes());
+        Trial first = s.trials().get(0);
+        assertEquals(Map.of("norm.name", "bn", "model.depth", 20L), first.swept());
+        assertEquals(1L, first.seed());
+        assertEquals(2L, s.trials().get(1).seed());
+        Trial last = s.trials().get(7);
+        assertEquals("iebn", last.config().norm().name());
+        assertEquals(56, last.config().model().depth());
+        assertEquals(32, last.config().data().batchSize());
+        assertEquals(3, last.config().epochs());
+        // defaults fill what the file leaves out
+        assertEquals(0.9, last.config().optimizer().momentum());
+    }
+
+    @Test
+    void trialIdsAreStableAndDistinct() {
+        List<String> ids = parse(SWEEP).trials().stream().map(Trial::id).toList();
+        assertEquals(ids, parse(SWEEP).trials().stream().map(Trial::id).toList());
+        assertEquals(ids.size(), ids.stream().distinct().count());
+        // A setting that changes the trial changes its id; the file's layout does not.
+        String reordered = SWEEP.replace("seeds: [1, 2]\nepochs: 3", "epochs: 3\nseeds: [1, 2]");
+        assertEquals(ids, parse(reordered).trials().stream().map(Trial::id).toList());
+        assertNotEquals(ids.get(0), parse(SWEEP, "epochs=4").trials().get(0).id());
+    }
+
+    @Test
+    void namedAxesSetSeveralKeysAndReportTheirLabel() {
+        String text = SWEEP + "  attack:\n    none: {}\n    strong: {attack.name: constant, attack.options: {a: 2.0, b: 1.0}}\n";
+        Sweep s = parse(text);
+        assertEquals(16, s.trials().size());
+        Trial strong = s.trials().stream().filter(t -> "strong".equals(t.swept().get("attack"))).findFirst().orElseThrow();
+        assertEquals("constant", strong.config().attack().name());
+        assertEquals(2.0, ((Number) strong.config().attack().options().get("a")).doubleValue());
+    }
+
+    @Test
+    void setOverridesSettingsAndGridAxes() {
+        Sweep s = parse(SWEEP, "epochs=7", "grid.model.depth=[32]", "data.batch_size=8");
+        assertEquals(4, s.trials().size());
+        assertEquals(7, s.trials().get(0).config().epochs());
+        assertEquals(32, s.trials().get(0).config().model().depth());
+        assertEquals(8, s.trials().get(0).config().data().batchSize());
+    }
+
+    @Test
+    void malformedYamlNamesLineAndColumn() {
+        String e = error("name: x\ndata: [1, 2\nepochs: 3\n");
+        assertTrue(e.startsWith("s.yaml:3:"), e);
+        assertTrue(e.contains("malformed YAML"), e);
+    }
+
+    @Test
+    void unknownKeyNamesItsPlaceAndTheNearestKey() {
+        String e = error(SWEEP.replace("  batch_size: 32", "  batch_sise: 32"));
+        assertTrue(e.startsWith("s.yaml:6:3: unknown setting 'data.batch_sise' (did you mean 'batch_size'?)"), e);
+    }
+
+    @Test
+    void unknownGridKeyIsReportedAtTheGridEntry() {
+        String e = error(SWEEP.replace("model.depth:", "model.dept:"));
+        assertTrue(e.startsWith("s.yaml:9:3: unknown setting 'model.dept' (did you mean 'model.depth'?)"), e);
+    }
+
+    @Test
+    void wrongTypeNamesTheKey() {
+        String e = error(SWEEP.replace("epochs: 3", "epochs: three"));
+        assertTrue(e.startsWith("s.yaml:3:9: epochs: wrong type"), e);
+    }
+
+    @Test
+    void outOfRangeValueFromTheGridPointsAtTheGridValue() {
+        String e = error(SWEEP + "  data.batch_size: [16, 0]\n");
+        assertTrue(e.startsWith("s.yaml:10:25: data.batch_size: must be at least 1 (got 0)"), e);
+    }
+
+    @Test
+    void emptyGridAndSeedListsAreRejected() {
+        assertTrue(error(SWEEP.replace("[bn, iebn]", "[]")).startsWith("s.yaml:8:14: grid axis 'norm.name' has no values"));
+        assertTrue(error(SWEEP.replace("seeds: [1, 2]", "seeds: []")).startsWith("s.yaml:2:8: 'seeds' must be a non-empty list"));
+    }
+
+    @Test
+    void missingNameIsRejected() {
+        assertTrue(error(SWEEP.replace("name: demo\n", "")).contains("'name' must be given"));
+    }
+
+    @Test
+    void badSetArgumentsAreRejected() {
+        assertTrue(error(SWEEP, "epochs").startsWith("--set epochs: expected key=value"));
+        String e = error(SWEEP, "data.batchsize=3");
+        assertTrue(e.startsWith("--set data.batchsize=3: unknown setting 'data.batchsize' (did you mean 'data.batch_size'?)"), e);
+    }
+}
