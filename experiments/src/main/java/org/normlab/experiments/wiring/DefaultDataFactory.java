@@ -1,0 +1,168 @@
+package org.normlab.experiments.wiring;
+
+import ai.djl.ndarray.NDManager;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.normlab.experiments.config.TrialConfig;
+import org.normlab.experiments.data.BatchLoader;
+import org.normlab.experiments.data.BatchTransform;
+import org.normlab.experiments.data.DataSplit;
+import org.normlab.experiments.data.Datasets;
+import org.normlab.experiments.data.ImageSet;
+import org.normlab.experiments.data.ImageShape;
+import org.normlab.experiments.data.MixDataset;
+import org.normlab.experiments.data.SyntheticImages;
+import org.normlab.experiments.data.TransformPipeline;
+import org.normlab.experiments.data.Transforms;
+import org.normlab.experiments.train.BatchSource;
+import org.normlab.experiments.train.DataFactory;
+import org.normlab.experiments.train.TrialData;
+
+/**
+ * Data settings of a sweep file to the data package: reads each dataset once per process (trials
+ * of a sweep share it), takes the seeded subsets, adapts channels, and builds the train pipeline
+ * (resize, random-resized-crop, random crop with padding, flip, normalize) and the eval pipeline
+ * (resize, normalize). Datasets themselves do not depend on the trial seed (the synthetic and
+ * mixed ones are generated with seed 0); subsets, order and augmentation do.
+ */
+@Singleton
+public final class DefaultDataFactory implements DataFactory {
+
+    private final Map<String, DataSplit> cache = new ConcurrentHashMap<>();
+
+    @Override
+    public TrialData load(TrialConfig.DataConfig d, long seed) {
+        DataSplit split = adapted(d, seed);
+        ImageSet train = split.train();
+        ImageSet val = split.test();
+        double[] mean = d.normalize().mean().isEmpty() ? train.channelMeans() : toArray(d.normalize().mean());
+        double[] std = d.normalize().std().isEmpty() ? train.channelStds() : toArray(d.normalize().std());
+        TransformPipeline trainPipeline = TransformPipeline.of(trainSteps(d, mean, std));
+        TransformPipeline evalPipeline = TransformPipeline.of(evalSteps(d, mean, std));
+        BatchLoader trainLoader = BatchLoader.builder(train).batchSize(d.batchSize()).shuffle(true)
+                .dropLast(train.size() >= 2 * d.batchSize()).pipeline(trainPipeline).seed(seed).prefetch(true).build();
+        BatchLoader valLoader = BatchLoader.builder(val).batchSize(d.valBatchSize()).shuffle(false)
+                .dropLast(false).pipeline(evalPipeline).seed(seed).prefetch(true).build();
+        ImageShape shape = trainLoader.outputShape();
+        return new TrialData(source(trainLoader), source(valLoader),
+                shape.channels(), shape.height(), shape.width(), train.numClasses());
+    }
+
+    @Override
+    public Shape probe(TrialConfig.DataConfig d) {
+        DataSplit split = raw(d);
+        ImageShape in = split.train().shape();
+        int channels = d.channels() != null ? d.channels() : in.channels();
+        ImageShape out = TransformPipeline.of(evalSteps(d, new double[channels], ones(channels)))
+                .outputShape(new ImageShape(channels, in.height(), in.width()));
+        int train = d.trainSubset() > 0 ? Math.min(d.trainSubset(), split.train().size()) : split.train().size();
+        int val = d.valSubset() > 0 ? Math.min(d.valSubset(), split.test().size()) : split.test().size();
+        if (d.trainSubset() > split.train().size()) {
+            throw new org.normlab.experiments.UserError(String.format(
+                    "data.train_subset: %d is more than the %d training images of %s",
+                    d.trainSubset(), split.train().size(), d.name()));
+        }
+        return new Shape(out.channels(), out.height(), out.width(), split.train().numClasses(), train, val);
+    }
+
+    /** The dataset with subsets taken and channels adapted. */
+    private DataSplit adapted(TrialConfig.DataConfig d, long seed) {
+        DataSplit split = raw(d);
+        ImageSet train = d.trainSubset() > 0 ? split.train().subset(Math.min(d.trainSubset(), split.train().size()), seed) : split.train();
+        ImageSet val = d.valSubset() > 0 ? split.test().subset(Math.min(d.valSubset(), split.test().size()), seed) : split.test();
+        if (d.channels() != null) {
+            train = train.toChannels(d.channels());
+            val = val.toChannels(d.channels());
+        }
+        return new DataSplit(train, val);
+    }
+
+    private DataSplit raw(TrialConfig.DataConfig d) {
+        String key = d.name() + "|" + d.path() + "|" + (d.name().equals("synthetic") ? d.synthetic() : "")
+                + "|" + (d.name().equals("mix") ? d.mix() : "");
+        return cache.computeIfAbsent(key, k -> read(d));
+    }
+
+    private static DataSplit read(TrialConfig.DataConfig d) {
+        Path path = d.path() == null ? null : Path.of(d.path());
+        switch (d.name()) {
+            case "synthetic":
+                TrialConfig.SyntheticConfig s = d.synthetic();
+                return SyntheticImages.builder().shape(s.channels(), s.size(), s.size()).classes(s.classes())
+                        .trainSize(s.train()).testSize(s.val()).noise(s.noise()).seed(0).build().generate();
+            case "mix":
+                TrialConfig.MixConfig m = d.mix();
+                MixDataset.Spec spec = MixDataset.Spec.of(MixDataset.Partner.parse(m.pair()), m.ratio(),
+                        MixDataset.LabelMode.parse(m.labels()), 0);
+                return MixDataset.load(spec, path, m.cifarPath() == null ? null : Path.of(m.cifarPath()));
+            default:
+                return Datasets.load(d.name(), path);
+        }
+    }
+
+    private static List<BatchTransform> trainSteps(TrialConfig.DataConfig d, double[] mean, double[] std) {
+        List<BatchTransform> steps = new ArrayList<>();
+        TrialConfig.AugmentConfig a = d.augment();
+        if (a.resize() != null) {
+            steps.add(Transforms.resize(a.resize()));
+        } else if (d.size() != null) {
+            steps.add(Transforms.resize(d.size()));
+        }
+        if (a.randomResizedCrop() != null) {
+            steps.add(Transforms.randomResizedCrop(a.randomResizedCrop()));
+        }
+        if (a.cropPadding() > 0) {
+            steps.add(Transforms.randomCrop(a.cropPadding()));
+        }
+        if (a.flip()) {
+            steps.add(Transforms.horizontalFlip(0.5));
+        }
+        steps.add(Transforms.normalize(mean, std));
+        return steps;
+    }
+
+    /** Eval images get the train pipeline's final size, without randomness. */
+    private static List<BatchTransform> evalSteps(TrialConfig.DataConfig d, double[] mean, double[] std) {
+        List<BatchTransform> steps = new ArrayList<>();
+        Integer size = d.augment().randomResizedCrop() != null ? d.augment().randomResizedCrop()
+                : d.augment().resize() != null ? d.augment().resize() : d.size();
+        if (size != null) {
+            steps.add(Transforms.resize(size));
+        }
+        steps.add(Transforms.normalize(mean, std));
+        return steps;
+    }
+
+    private static BatchSource source(BatchLoader loader) {
+        return new BatchSource() {
+            @Override
+            public int size() {
+                return loader.set().size();
+            }
+
+            @Override
+            public List<String> componentNames() {
+                return loader.set().hasComponents() ? loader.set().componentNames() : List.of();
+            }
+
+            @Override
+            public void forEachBatch(NDManager manager, int epoch, Consumer consumer) {
+                loader.forEachBatch(manager, epoch, b -> consumer.accept(b.x(), b.y(), b.components()));
+            }
+        };
+    }
+
+    private static double[] toArray(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static double[] ones(int n) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, 1);
+        return a;
+    }
+}
