@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.normlab.experiments.UserError;
+import org.normlab.experiments.report.ReportCommand;
 import org.normlab.norm.NormConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Parameters;
         description = {"NormLab: normalization-layer experiments on DJL.",
                 "Run a sweep:  java -jar experiments.jar SWEEP.yaml [--dry-run] [--set key=value]... [--out DIR]"},
         subcommands = {NormsCommand.class, VerifyNormCommand.class, ParamsCommand.class, BenchCommand.class,
+                ReportCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every trial completed (or nothing to run)", "1:a check failed (verify-norm, report --baseline)",

@@ -247,13 +247,21 @@ public final class SweepLoader {
 
     /** Checks that a dotted key names a setting (free-form option maps accept any sub-key). */
     private void checkKey(String dotted, String at) {
+        String problem = keyProblem(dotted);
+        if (problem != null) {
+            throw error(at, problem);
+        }
+    }
+
+    /** What is wrong with a dotted key, or null when it names a setting. */
+    private static String keyProblem(String dotted) {
         JsonNode node = defaults();
         String[] parts = dotted.split("\\.");
         for (int i = 0; i < parts.length; i++) {
             if (node.isObject() && node.has(parts[i])) {
                 node = node.get(parts[i]);
                 if (parts[i].equals("options") && i >= 1) {
-                    return;
+                    return null;
                 }
                 continue;
             }
@@ -261,11 +269,12 @@ public final class SweepLoader {
             node.fieldNames().forEachRemaining(known::add);
             String prefix = String.join(".", java.util.Arrays.copyOf(parts, i));
             List<String> candidates = known.stream().map(k -> prefix.isEmpty() ? k : prefix + "." + k).toList();
-            throw error(at, String.format("unknown setting '%s'%s; %s",
+            return String.format("unknown setting '%s'%s; %s",
                     dotted, Spelling.hint(dotted, candidates),
                     known.isEmpty() ? "'" + prefix + "' has no sub-settings"
-                            : "known keys" + (prefix.isEmpty() ? "" : " under '" + prefix + "'") + ": " + String.join(", ", known)));
+                            : "known keys" + (prefix.isEmpty() ? "" : " under '" + prefix + "'") + ": " + String.join(", ", known));
         }
+        return null;
     }
 
     // ---- --set
@@ -291,17 +300,12 @@ public final class SweepLoader {
             overrides.put("/" + key, where);
             return;
         }
-        checkSetKey(key, set);
+        String problem = keyProblem(key);
+        if (problem != null) {
+            throw new UserError("--set " + set + ": " + problem);
+        }
         setDotted(file, key, value, where);
         overrides.put(JsonPointer.compile("/" + key.replace(".", "/")).toString(), where);
-    }
-
-    private void checkSetKey(String key, String set) {
-        try {
-            checkKey(key, "");
-        } catch (UserError e) {
-            throw new UserError("--set " + set + ": " + e.getMessage().replaceFirst("^[^:]*: ", ""));
-        }
     }
 
     // ---- binding and error locations
