@@ -142,9 +142,9 @@ public final class MixDataset {
         if (spec.partner() == Partner.CIFAR10) {
             if (cifarPath == null) {
                 throw new DatasetException(
-                        "the mix partner cifar10 needs the path of CIFAR-10 (data.cifar_path): "
-                                + "download cifar-10-python.tar.gz from " + Cifar.URL
-                                + " on a machine with network and give its path");
+                        "the mix partner cifar10 needs the path of CIFAR-10: download "
+                                + "cifar-10-python.tar.gz from " + Cifar.URL
+                                + " on a machine with network, copy it here and give its path");
             }
             cifar = Cifar.load10(cifarPath);
         }
