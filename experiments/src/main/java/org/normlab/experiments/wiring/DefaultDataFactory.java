@@ -44,9 +44,9 @@ public final class DefaultDataFactory implements DataFactory {
         TransformPipeline trainPipeline = TransformPipeline.of(trainSteps(d, mean, std));
         TransformPipeline evalPipeline = TransformPipeline.of(evalSteps(d, mean, std));
         BatchLoader trainLoader = BatchLoader.builder(train).batchSize(d.batchSize()).shuffle(true)
-                .dropLast(train.size() >= 2 * d.batchSize()).pipeline(trainPipeline).seed(seed).prefetch(true).build();
+                .dropLast(train.size() >= 2 * d.batchSize()).pipeline(trainPipeline).seed(seed).build();
         BatchLoader valLoader = BatchLoader.builder(val).batchSize(d.valBatchSize()).shuffle(false)
-                .dropLast(false).pipeline(evalPipeline).seed(seed).prefetch(true).build();
+                .dropLast(false).pipeline(evalPipeline).seed(seed).build();
         ImageShape shape = trainLoader.outputShape();
         return new TrialData(source(trainLoader), source(valLoader),
                 shape.channels(), shape.height(), shape.width(), train.numClasses());

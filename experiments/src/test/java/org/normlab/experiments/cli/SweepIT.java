@@ -125,7 +125,8 @@ class SweepIT {
                 "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist): skipped");
         Path dir = Files.createTempDirectory(work, "fashion");
         Jar.Run run = Jar.run(dir, Jar.sweep("fashion-quick.yaml"), "--out", "runs", "--set", "seeds=[1]",
-                "--set", "grid.norm.name=[iebn]", "--set", "epochs=1", "--set", "data.train_subset=3000",
+                "--set", "grid.norm.name=[bn]", "--set", "epochs=1", "--set", "data.train_subset=2000",
+                "--set", "data.batch_size=32",
                 "--set", "data.val_subset=1000", "--set", "model.depth=8");
         assertEquals(0, run.exit(), run.all());
         Path results = dir.resolve("runs/fashion-quick/results.csv");
