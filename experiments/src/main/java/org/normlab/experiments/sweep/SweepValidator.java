@@ -48,7 +48,7 @@ public final class SweepValidator {
                 } catch (UserError e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    throw at(trial, locator, "data.name", e.getMessage());
+                    throw at(trial, locator, c.data().path() != null ? "data.path" : "data.name", e.getMessage());
                 }
                 shapes.put(c.data(), shape);
             }
