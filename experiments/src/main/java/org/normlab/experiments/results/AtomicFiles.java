@@ -29,6 +29,7 @@ public final class AtomicFiles {
                 }
                 ch.force(true);
             }
+            FaultInjection.point("write:" + target.getFileName());
             move(tmp, target);
             syncDirectory(dir);
         } finally {

@@ -82,11 +82,24 @@ public final class ResultStore implements AutoCloseable {
                 throw new UserError("another NormLab process is running a sweep in " + dir
                         + "; wait for it to finish or use another --out folder");
             }
+            removeTemporaryFiles(dir);
             ch.truncate(0);
             ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes()));
             return new ResultStore(dir, ch, lock);
         } catch (IOException e) {
             throw new UserError("cannot lock " + lockFile + ": " + e.getMessage() + "; is the folder writable?");
+        }
+    }
+
+    /** Temporary files of writes that a crash interrupted: never part of a result, so removed. */
+    private static void removeTemporaryFiles(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir, 3)) {
+            for (Path f : files.filter(f -> {
+                String n = f.getFileName().toString();
+                return n.startsWith(".") && n.endsWith(".tmp");
+            }).toList()) {
+                Files.deleteIfExists(f);
+            }
         }
     }
 

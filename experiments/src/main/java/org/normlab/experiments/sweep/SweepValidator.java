@@ -1,7 +1,11 @@
 package org.normlab.experiments.sweep;
 
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
 import java.util.HashMap;
 import java.util.Map;
 import org.normlab.experiments.UserError;
@@ -27,6 +31,7 @@ public final class SweepValidator {
     private final NormRegistry registry;
     private final DataFactory data;
     private final ModelFactory models;
+    private final java.util.Set<String> fitted = new java.util.HashSet<>();
 
     public SweepValidator(NormRegistry registry, DataFactory data, ModelFactory models) {
         this.registry = registry;
@@ -86,23 +91,48 @@ public final class SweepValidator {
 
     private void model(Trial trial, Locator locator, DataFactory.Shape shape, NormFactory body) {
         TrialConfig c = trial.config();
-        Block block;
         try {
-            block = models.build(c.model(), shape.classes(), shape.channels(), body, body);
+            models.build(c.model(), shape.classes(), shape.channels(), body, body);
         } catch (IllegalArgumentException e) {
-            throw at(trial, locator, "model.depth", e.getMessage());
+            throw at(trial, locator, modelKey(c.model(), e.getMessage()), e.getMessage());
         }
-        Shape input = new Shape(2, shape.channels(), shape.height(), shape.width());
-        try {
-            Shape out = block.getOutputShapes(new Shape[] {input})[0];
-            if (out.size() <= 0) {
-                throw new IllegalArgumentException("output shape " + out);
-            }
+        int n = Math.min(c.data().batchSize(), 2);
+        String key = c.model() + "|" + shape + "|" + n;
+        if (fitted.add(key)) {
+            tryForward(trial, locator, shape, n);
+        }
+    }
+
+    /**
+     * One training-mode forward pass of the model (with plain BN: the norm does not change
+     * shapes) on zeros of the trial's image shape, so that images that shrink to nothing, or to
+     * one value per channel in a batch of one, fail here rather than hours into a sweep.
+     */
+    private void tryForward(Trial trial, Locator locator, DataFactory.Shape shape, int n) {
+        TrialConfig c = trial.config();
+        NormFactory bn = registry.factory("bn", Map.of());
+        Block block = models.build(c.model(), shape.classes(), shape.channels(), bn, bn);
+        Shape input = new Shape(n, shape.channels(), shape.height(), shape.width());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            block.initialize(manager, DataType.FLOAT32, input);
+            block.forward(new ParameterStore(manager, false), new NDList(manager.zeros(input)), true);
         } catch (RuntimeException e) {
-            throw at(trial, locator, "data.size", String.format(
-                    "images of %dx%dx%d do not fit model %s depth %d (%s); resize them with data.size",
-                    shape.channels(), shape.height(), shape.width(), c.model().name(), c.model().depth(), e.getMessage()));
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw at(trial, locator, c.data().size() != null ? "data.size" : "data.name", String.format(
+                    "images of %dx%dx%d in batches of %d do not fit model %s depth %d (%s); resize them with data.size",
+                    shape.channels(), shape.height(), shape.width(), c.data().batchSize(), c.model().name(),
+                    c.model().depth(), reason));
         }
+    }
+
+    private static String modelKey(TrialConfig.ModelConfig m, String message) {
+        if (!org.normlab.models.Models.families().contains(m.name())) {
+            return "model.name";
+        }
+        if (message.contains("depth")) {
+            return "model.depth";
+        }
+        return message.contains("shortcut") ? "model.shortcut" : message.contains("block") ? "model.block" : "model.depth";
     }
 
     private static UserError at(Trial trial, Locator locator, String key, String message) {

@@ -1,6 +1,5 @@
 package org.normlab.experiments.cli;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,25 +30,37 @@ final class Jar {
     private Jar() {}
 
     static Run run(Path workDir, String... args) throws IOException, InterruptedException {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: run `mvn verify` (these tests run after package)");
-        }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
-        command.addAll(List.of(args));
+        return run(workDir, List.of(), args);
+    }
+
+    /** Runs the jar with extra JVM options (e.g. -Dnormlab.crash=...). */
+    static Run run(Path workDir, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile("jar-out", ".txt");
         Path err = Files.createTempFile("jar-err", ".txt");
-        Process p = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = start(workDir, jvmOptions, out, err, args);
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();
-            throw new IllegalStateException("timed out: " + String.join(" ", command));
+            throw new IllegalStateException("timed out: " + String.join(" ", args));
         }
         Run run = new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
         Files.delete(out);
         Files.delete(err);
         return run;
+    }
+
+    /** Starts the jar without waiting; stdout and stderr go to the given files. */
+    static Process start(Path workDir, List<String> jvmOptions, Path out, Path err, String... args) throws IOException {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: run `mvn verify` (these tests run after package)");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     }
 
     static String fixture(String kind) {
@@ -60,7 +71,4 @@ final class Jar {
         return PROJECT.resolve("sweeps/" + name).toString();
     }
 
-    static String classPath() {
-        return System.getProperty("java.class.path").replace(File.pathSeparatorChar, File.pathSeparatorChar);
-    }
 }

@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,23 +38,7 @@ class PluginJarIT {
 
     @BeforeAll
     static void buildPluginJar() throws IOException {
-        Path src = work.resolve("src/org/example/HalfBn.java");
-        Files.createDirectories(src.getParent());
-        Files.writeString(src, SOURCE);
-        Path classes = work.resolve("classes");
-        Files.createDirectories(classes);
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", cp, src.toString());
-        assertEquals(0, rc, "the plugin must compile against the SPI");
-        Path jar = work.resolve("plugins/half-bn.jar");
-        Files.createDirectories(jar.getParent());
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new JarEntry("org/example/HalfBn.class"));
-            out.write(Files.readAllBytes(classes.resolve("org/example/HalfBn.class")));
-            out.putNextEntry(new JarEntry("META-INF/services/org.normlab.norm.NormProvider"));
-            out.write("org.example.HalfBn\n".getBytes(StandardCharsets.UTF_8));
-        }
+        PluginJars.build(work.resolve("plugins/half-bn.jar"), "org.example.HalfBn", SOURCE);
     }
 
     @Test
