@@ -20,6 +20,7 @@ public record TrialResult(
         Integer divergedEpoch,
         String error,
         String device,
+        double rssMb,
         String finishedAt) {
 
     public static final String COMPLETED = "completed";

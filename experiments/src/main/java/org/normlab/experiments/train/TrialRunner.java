@@ -124,7 +124,7 @@ public final class TrialRunner {
         }
         JsonNode config = ResultStore.JSON.valueToTree(trial.resolved());
         return new TrialResult(trial.id(), sweepName, status, trial.seed(), trial.swept(), config, metrics,
-                List.copyOf(history), diverged, error, device.toString(), Instant.now().toString());
+                List.copyOf(history), diverged, error, device.toString(), Memory.residentMegabytes(), Instant.now().toString());
     }
 
     static long trainableParameters(Block model) {

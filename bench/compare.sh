@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Interleaved throughput comparison: NormLab (bench command of the fat jar) vs the PyTorch eager
+# peer (shared/bench/pytorch_peer.py on Debian's python3-torch), and IEBN vs BN within each.
+# One process per measurement, rounds interleaved, ratios with min/median/max: on a noisy
+# machine only ratios measured in one run count.
+#
+#   bench/compare.sh [ROUNDS] [CONFIG...]      CONFIG = model:CxHxW:batch, e.g. r20:3x32x32:128
+#   default: 5 rounds of r20:3x32x32:128 r20:1x28x28:128 r18:3x32x32:64
+#
+# Environment: WARMUP (5), ITERS (20), PEER (path to pytorch_peer.py), PYTHON (/usr/bin/python3),
+# JAVA_OPTS (JVM options for NormLab).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+jar="$root/experiments/target/experiments.jar"
+rounds=${1:-5}; shift || true
+configs=("$@"); [ ${#configs[@]} -eq 0 ] && configs=(r20:3x32x32:128 r20:1x28x28:128 r18:3x32x32:64)
+warmup=${WARMUP:-5}; iters=${ITERS:-20}
+python=${PYTHON:-/usr/bin/python3}
+peer=${PEER:-$root/../shared/bench/pytorch_peer.py}
+[ -f "$jar" ] || (cd "$root" && mvn -B -q package -DskipTests)
+
+have_peer=1
+if [ ! -f "$peer" ]; then
+  echo "# PyTorch peer skipped: $peer not found (set PEER=...)" >&2; have_peer=0
+elif ! "$python" -c 'import torch' 2>/dev/null; then
+  echo "# PyTorch peer skipped: $python has no torch (apt-get install python3-torch)" >&2; have_peer=0
+fi
+
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+model_name() { case "$1" in r20) echo resnet20;; r18) echo resnet18;; *) echo "$1";; esac; }
+
+for ((r = 1; r <= rounds; r++)); do
+  for cfg in "${configs[@]}"; do
+    IFS=: read -r model shape batch <<< "$cfg"
+    IFS=x read -r ch hw _ <<< "$shape"
+    for norm in bn iebn; do
+      for mode in train eval; do
+        java ${JAVA_OPTS:-} -jar "$jar" bench --model "$(model_name "$model")" --norm "$norm" --batch "$batch" \
+            --input "$shape" --mode "$mode" --warmup "$warmup" --iters "$iters" 2>/dev/null \
+          | awk -v c="$cfg" -v r="$r" '/^RESULT/ {for (i=1;i<=NF;i++) if ($i ~ /^img_s=/) {split($i,a,"="); v=a[2]}; m=""; n=""; for (i=1;i<=NF;i++) {if ($i ~ /^mode=/) {split($i,b,"="); m=b[2]}; if ($i ~ /^norm=/) {split($i,d,"="); n=d[2]}}; print r, c, "normlab", n, m, v}' >> "$results"
+        if [ $have_peer -eq 1 ]; then
+          "$python" "$peer" model="$model" norm="$norm" batch="$batch" ch="$ch" hw="$hw" warmup="$warmup" \
+              iters="$iters" mode="$mode" threads=2 2>/dev/null \
+            | awk -v c="$cfg" -v r="$r" '/^RESULT/ {for (i=1;i<=NF;i++) if ($i ~ /^img_s=/) {split($i,a,"="); v=a[2]}; m=""; n=""; for (i=1;i<=NF;i++) {if ($i ~ /^mode=/) {split($i,b,"="); m=b[2]}; if ($i ~ /^norm=/) {split($i,d,"="); n=d[2]}}; print r, c, "pytorch", n, m, v}' >> "$results"
+        fi
+      done
+    done
+  done
+done
+
+echo "# raw: round config engine norm mode img_s"
+cat "$results"
+echo
+echo "# ratios per round, then min / median / max over $rounds rounds"
+python3 - "$results" <<'PY'
+import sys, collections, statistics
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+v = {(int(r), c, e, n, m): float(x) for r, c, e, n, m, x in rows}
+rounds = sorted({k[0] for k in v}); configs = list(dict.fromkeys(k[1] for k in v))
+def ratio(num, den):
+    out = [v[(r,) + num] / v[(r,) + den] for r in rounds if (r,) + num in v and (r,) + den in v]
+    return out
+print(f"{'config':16} {'mode':5} {'ratio':28} {'min':>6} {'median':>7} {'max':>6}")
+for c in configs:
+    for m in ("train", "eval"):
+        for label, num, den in (("iebn/bn normlab", (c, "normlab", "iebn", m), (c, "normlab", "bn", m)),
+                                ("iebn/bn pytorch", (c, "pytorch", "iebn", m), (c, "pytorch", "bn", m)),
+                                ("normlab/pytorch bn", (c, "normlab", "bn", m), (c, "pytorch", "bn", m)),
+                                ("normlab/pytorch iebn", (c, "normlab", "iebn", m), (c, "pytorch", "iebn", m))):
+            x = ratio(num, den)
+            if x:
+                print(f"{c:16} {m:5} {label:28} {min(x):6.3f} {statistics.median(x):7.3f} {max(x):6.3f}")
+PY
