@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.normlab.experiments.UserError;
 import org.normlab.experiments.train.CrossEntropy;
+import org.normlab.experiments.train.Memory;
 import org.normlab.experiments.train.TrainStep;
 import org.normlab.models.ModelSpec;
 import org.normlab.models.Models;
@@ -94,9 +95,13 @@ public class BenchCommand implements Callable<Integer> {
                 try (TrainStep step = new TrainStep(block, manager, new CrossEntropy(0), 0.9, 5e-4, false)) {
                     float loss = 0;
                     long t0 = 0;
+                    double rssAt100 = -1;
                     for (int it = 0; it < warmup + iters; it++) {
                         if (it == warmup) {
                             t0 = System.nanoTime();
+                        }
+                        if (it == 100) {
+                            rssAt100 = Memory.residentMegabytes();
                         }
                         try (NDManager scope = manager.newSubManager()) {
                             NDArray x = xs[it % 4].duplicate();
@@ -109,6 +114,11 @@ public class BenchCommand implements Callable<Integer> {
                     double sec = (System.nanoTime() - t0) / 1e9;
                     System.out.printf(Locale.ROOT, "%s mode=train %s sec=%.3f img_s=%.1f ms_iter=%.1f loss=%.4f%n",
                             prefix, suffix, sec, iters * batch / sec, sec * 1000 / iters, loss);
+                    if (rssAt100 > 0) {
+                        double end = Memory.residentMegabytes();
+                        System.out.printf(Locale.ROOT, "MEMORY rss_mb_at_iter_100=%.1f rss_mb_at_iter_%d=%.1f growth_pct=%.2f%n",
+                                rssAt100, warmup + iters, end, 100 * (end - rssAt100) / rssAt100);
+                    }
                 }
             }
             if (!mode.equals("train")) {
