@@ -104,6 +104,8 @@ public final class ResultStore implements AutoCloseable {
                 probe.release();
                 throw new UserError(dir + " is not locked by a running sweep; --worker-trials is internal to --parallel");
             }
+        } catch (OverlappingFileLockException e) {
+            // This JVM holds the lock: the parent is here.
         } catch (IOException e) {
             throw new UserError("cannot open " + lockFile + ": " + e.getMessage()
                     + "; --worker-trials is internal to --parallel");
