@@ -1,8 +1,6 @@
 package org.normlab.experiments.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.normlab.experiments.UserError;
@@ -11,8 +9,6 @@ import org.normlab.norm.NormConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code java -jar experiments.jar SWEEP.yaml [options]} runs a sweep; subcommands list norms,
@@ -20,9 +16,10 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "experiments.jar", mixinStandardHelpOptions = true, version = "NormLab 0.1.0",
         description = {"NormLab: normalization-layer experiments on DJL.",
-                "Run a sweep:  java -jar experiments.jar SWEEP.yaml [--dry-run] [--set key=value]... [--out DIR]"},
+                "Run a sweep:  java -jar experiments.jar [run] SWEEP.yaml [--dry-run] [--set key=value]... [--out DIR]",
+                "              [--shard i/n] [--parallel N] [--threads T] [--device DEVICE]"},
         subcommands = {NormsCommand.class, VerifyNormCommand.class, ParamsCommand.class, BenchCommand.class,
-                ReportCommand.class,
+                ReportCommand.class, RunCommand.class, MergeCommand.class, K8sJobCommand.class, SlurmCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every trial completed (or nothing to run)", "1:a check failed (verify-norm, report --baseline)",
@@ -31,31 +28,17 @@ public class Main implements Callable<Integer> {
 
     static final int BAD_INPUT = 2;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SWEEP.yaml", description = "the sweep file to run")
-    Path sweep;
-
-    @Option(names = "--dry-run", description = "check the sweep and print its trials with a time estimate; train nothing")
-    boolean dryRun;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "override a setting (repeatable): --set epochs=2 --set data.train_subset=5000 --set grid.model.depth=[20]")
-    List<String> sets = new ArrayList<>();
-
-    @Option(names = "--out", paramLabel = "DIR", description = "results root (default: ${DEFAULT-VALUE}); results go to DIR/<sweep name>/")
-    Path out = Path.of("runs");
-
-    @Option(names = "--device", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N for every trial (default: each trial's setting)")
-    String device;
+    @Mixin RunOptions run;
 
     @Mixin CommonOptions common;
 
     @Override
     public Integer call() throws Exception {
-        if (sweep == null) {
+        if (run.sweep == null) {
             new CommandLine(this).usage(System.out);
             return BAD_INPUT;
         }
-        return new RunSweep(common, out, dryRun, device).run(sweep, sets);
+        return new RunSweep(common, run).run();
     }
 
     public static void main(String[] args) {

@@ -3,33 +3,38 @@ package org.normlab.experiments.cli;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.SweepLoader;
 import org.normlab.experiments.report.Reports;
+import org.normlab.experiments.sweep.Scale;
 import org.normlab.experiments.sweep.SweepRunner;
+import org.normlab.experiments.sweep.WorkerRunner;
 import org.normlab.experiments.wiring.CoreModule;
 
 /** Loads a sweep file with its overrides and runs it through the composition root. */
 final class RunSweep {
 
     private final CommonOptions common;
-    private final Path out;
-    private final boolean dryRun;
-    private final String device;
+    private final RunOptions options;
 
-    RunSweep(CommonOptions common, Path out, boolean dryRun, String device) {
+    RunSweep(CommonOptions common, RunOptions options) {
         this.common = common;
-        this.out = out;
-        this.dryRun = dryRun;
-        this.device = device;
+        this.options = options;
     }
 
-    int run(Path file, List<String> sets) throws IOException {
-        Sweep sweep = SweepLoader.load(file, sets);
+    int run() throws IOException {
+        Scale scale = options.scale(new WorkerProcesses(options, common));
+        options.applyThreads();
+        Sweep sweep = SweepLoader.load(options.sweep, options.sets);
+        NativeEngine.require();
         Injector core = Guice.createInjector(new CoreModule(common.registry()));
+        List<String> workerTrials = options.workerTrialIds();
+        if (workerTrials != null) {
+            return new WorkerRunner(core, System.out)
+                    .run(sweep, workerTrials, scale.folder(options.out, sweep.name()), options.device);
+        }
         SweepRunner runner = new SweepRunner(core, System.out, dir -> Reports.write(List.of(dir), dir.resolve("report")));
-        return runner.run(sweep, new SweepRunner.Options(out, dryRun, device));
+        return runner.run(sweep, new SweepRunner.Options(options.out, options.dryRun, options.device, scale));
     }
 }

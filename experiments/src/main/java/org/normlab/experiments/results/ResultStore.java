@@ -103,6 +103,29 @@ public final class ResultStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a sweep's folder that a parent process holds locked, for a {@code --parallel} worker:
+     * the worker writes only its own trials' folders and takes no lock.
+     *
+     * @throws UserError when no other process holds the folder's lock
+     */
+    public static ResultStore openAsWorker(Path dir) {
+        Path lockFile = dir.resolve(".lock");
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock probe = ch.tryLock();
+            if (probe != null) {
+                probe.release();
+                throw new UserError(dir + " is not locked by a running sweep; --worker-trials is internal to --parallel");
+            }
+        } catch (OverlappingFileLockException e) {
+            // This JVM holds the lock: the parent is here.
+        } catch (IOException e) {
+            throw new UserError("cannot open " + lockFile + ": " + e.getMessage()
+                    + "; --worker-trials is internal to --parallel");
+        }
+        return new ResultStore(dir, null, null);
+    }
+
     public Path dir() {
         return dir;
     }
@@ -215,7 +238,9 @@ public final class ResultStore implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        lock.release();
-        lockChannel.close();
+        if (lock != null) {
+            lock.release();
+            lockChannel.close();
+        }
     }
 }

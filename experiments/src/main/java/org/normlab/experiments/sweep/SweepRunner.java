@@ -38,8 +38,13 @@ public final class SweepRunner {
      * @param out the results root; the sweep writes into out/name
      * @param dryRun print the trials and an estimate, train nothing
      * @param device overrides every trial's device when not null
+     * @param scale the shard to run and how many trials at once
      */
-    public record Options(Path out, boolean dryRun, String device) {}
+    public record Options(Path out, boolean dryRun, String device, Scale scale) {
+        public Options(Path out, boolean dryRun, String device) {
+            this(out, dryRun, device, Scale.SERIAL);
+        }
+    }
 
     private final Injector core;
     private final PrintStream console;
@@ -61,13 +66,19 @@ public final class SweepRunner {
         SweepValidator validator = new SweepValidator(
                 core.getInstance(NormRegistry.class), core.getInstance(DataFactory.class), core.getInstance(ModelFactory.class));
         Map<String, DataFactory.Shape> shapes = validator.validate(sweep, sweep.locator());
+        Sweep whole = sweep;
+        sweep = options.scale().select(whole, shapes, console);
         if (options.dryRun()) {
-            printPlan(sweep, shapes);
+            printPlan(sweep, shapes, options.scale().shard());
             return 0;
         }
-        Path dir = options.out().resolve(sweep.name());
+        Path dir = options.scale().folder(options.out(), sweep.name());
         try (ResultStore store = ResultStore.open(dir)) {
             store.writeSweep(sweep);
+            options.scale().writeShardFile(store, whole, sweep);
+            if (options.scale().parallel() > 1) {
+                return new ParallelRunner(console, reports, options.scale(), options.device()).run(sweep, store, shapes);
+            }
             Progress progress = new Progress(console, System.console() != null);
             Injector run = core.createChildInjector(new RunModule(sweep.name(), store, progress, options.device()));
             List<Double> seconds = new ArrayList<>();
@@ -108,9 +119,13 @@ public final class SweepRunner {
         }
     }
 
-    private void printPlan(Sweep sweep, Map<String, DataFactory.Shape> shapes) {
-        console.printf("sweep %s: %d trials (%d grid points x %d seeds)%n", sweep.name(), sweep.trials().size(),
-                sweep.trials().size() / sweep.seeds().size(), sweep.seeds().size());
+    private void printPlan(Sweep sweep, Map<String, DataFactory.Shape> shapes, Shard shard) {
+        if (shard != null) {
+            console.printf("sweep %s, shard %s: %d trials%n", sweep.name(), shard, sweep.trials().size());
+        } else {
+            console.printf("sweep %s: %d trials (%d grid points x %d seeds)%n", sweep.name(), sweep.trials().size(),
+                    sweep.trials().size() / sweep.seeds().size(), sweep.seeds().size());
+        }
         Duration total = Duration.ZERO;
         for (Trial t : sweep.trials()) {
             Duration d = Estimate.of(t.config(), shapes.get(t.id()));
@@ -120,7 +135,7 @@ public final class SweepRunner {
         console.printf("estimated time: ~%s on 2 CPU cores (rough: +/- a factor of 2)%n", Progress.format(total));
     }
 
-    private static String settings(Trial t) {
+    static String settings(Trial t) {
         return t.swept().entrySet().stream()
                 .map(e -> shortKey(e.getKey()) + "=" + e.getValue())
                 .collect(Collectors.joining(" "));

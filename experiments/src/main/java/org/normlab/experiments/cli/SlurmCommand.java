@@ -1,0 +1,106 @@
+package org.normlab.experiments.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.normlab.experiments.UserError;
+import org.normlab.experiments.config.Sweep;
+import org.normlab.experiments.config.SweepLoader;
+import org.normlab.experiments.launch.SlurmScript;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code slurm SWEEP.yaml --shards n}: prints an sbatch script that runs the sweep's shards as a job array. */
+@Command(name = "slurm", mixinStandardHelpOptions = true,
+        description = {"Prints an sbatch script that runs a sweep as a Slurm job array of n tasks: task i runs "
+                + "`run SWEEP --shard i/n` (i = SLURM_ARRAY_TASK_ID, array 0..n-1). Paths are made absolute: the sweep "
+                + "file, --out and the jar must be on a file system every node sees.",
+                "Submit it with `sbatch FILE`; when every task is done, `merge OUT/<sweep>` combines the shards."})
+final class SlurmCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "SWEEP.yaml", description = "the sweep file (on a shared file system)")
+    Path sweep;
+
+    @Option(names = "--shards", required = true, paramLabel = "n", description = "number of shards (array tasks)")
+    int shards;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a setting (repeatable); the tasks get the same --set")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs", description = "results root on the shared file system (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--partition", paramLabel = "NAME", description = "#SBATCH --partition")
+    String partition;
+
+    @Option(names = "--time", paramLabel = "LIMIT", description = "#SBATCH --time per task, e.g. 24:00:00")
+    String time;
+
+    @Option(names = "--mem", paramLabel = "SIZE", description = "#SBATCH --mem per task, e.g. 16G")
+    String memory;
+
+    @Option(names = "--account", paramLabel = "NAME", description = "#SBATCH --account")
+    String account;
+
+    @Option(names = "--cpus-per-task", paramLabel = "C", defaultValue = "4",
+            description = "#SBATCH --cpus-per-task; trials get C (or C/G) threads (default: ${DEFAULT-VALUE})")
+    int cpusPerTask;
+
+    @Option(names = "--gpus-per-task", paramLabel = "G", defaultValue = "0",
+            description = "#SBATCH --gpus-per-task; with G > 1 each task runs --parallel G (default: ${DEFAULT-VALUE})")
+    int gpusPerTask;
+
+    @Option(names = "--max-running", paramLabel = "K", description = "at most K tasks at once (--array=0-(n-1)%K)")
+    Integer maxRunning;
+
+    @Option(names = "--sbatch", paramLabel = "OPTION", description = "another #SBATCH option (repeatable), e.g. --sbatch=--qos=long")
+    List<String> extra = new ArrayList<>();
+
+    @Option(names = "--device", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N for every trial (default: the sweep's)")
+    String device;
+
+    @Option(names = "--jar", paramLabel = "PATH", description = "the fat jar on the cluster (default: this jar)")
+    Path jar;
+
+    @Option(names = "--java-option", paramLabel = "OPT", description = "JVM option before -jar (repeatable), e.g. -Xmx8g")
+    List<String> javaOptions = new ArrayList<>();
+
+    @Option(names = "--file", paramLabel = "FILE", description = "write the script to FILE instead of printing it")
+    Path file;
+
+    @Override
+    public Integer call() throws IOException {
+        Sweep loaded = SweepLoader.load(sweep, sets);
+        if (device != null && !device.matches("auto|cpu|gpu|gpu:\\d+")) {
+            throw new UserError("--device " + device + ": must be auto, cpu, gpu or gpu:N");
+        }
+        SlurmScript script = SlurmScript.builder()
+                .sweep(loaded.name(), sweep.toAbsolutePath().normalize().toString())
+                .shards(shards).out(out.toAbsolutePath().normalize().toString()).jar(jarPath())
+                .partition(partition).time(time).memory(memory).account(account).cpusPerTask(cpusPerTask)
+                .gpusPerTask(gpusPerTask).maxRunning(maxRunning).extra(extra).device(device).sets(sets)
+                .javaOptions(javaOptions)
+                .build();
+        if (shards > loaded.trials().size()) {
+            System.err.printf("note: %d shards for %d trials: %d tasks will have nothing to do%n",
+                    shards, loaded.trials().size(), shards - loaded.trials().size());
+        }
+        Launchers.emit(script.text(), file, "script");
+        return 0;
+    }
+
+    /** --jar, else the jar this command runs from. */
+    private String jarPath() {
+        if (jar != null) {
+            return jar.toAbsolutePath().normalize().toString();
+        }
+        String classPath = System.getProperty("java.class.path");
+        if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
+            return Path.of(classPath).toAbsolutePath().normalize().toString();
+        }
+        throw new UserError("slurm: give --jar PATH: the fat jar's path on the cluster");
+    }
+}

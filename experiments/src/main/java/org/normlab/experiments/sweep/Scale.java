@@ -1,0 +1,95 @@
+package org.normlab.experiments.sweep;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.normlab.experiments.config.Sweep;
+import org.normlab.experiments.config.Trial;
+import org.normlab.experiments.results.AtomicFiles;
+import org.normlab.experiments.results.ResultStore;
+import org.normlab.experiments.train.DataFactory;
+import org.normlab.experiments.train.Progress;
+
+/**
+ * How one run of a sweep is spread out: which {@link Shard} of the sweep it runs (all of it when
+ * null) and how many trials it runs at once in worker processes ({@link ParallelRunner}).
+ *
+ * <p>A shard writes its own folder, {@code OUT/<sweep name>/shard-i-of-n/}, holding the usual
+ * result files for its trials (trials.json lists the shard's trials) and {@code shard.json},
+ * which names the shard and lists every trial of the sweep so that {@code merge} can tell a
+ * missing shard from a finished one.
+ *
+ * @param shard the part of the sweep to run, or null for all of it
+ * @param parallel trials at once (1: in this process, one after another)
+ * @param threads CPU threads per trial for the workers, or null for cores / parallel
+ * @param workers starts the worker processes; needed when parallel > 1
+ */
+public record Scale(Shard shard, int parallel, Integer threads, ParallelRunner.Workers workers) {
+
+    /** The whole sweep, one trial at a time. */
+    public static final Scale SERIAL = new Scale(null, 1, null, null);
+
+    public static final String SHARD_FILE = "shard.json";
+
+    /** {@code out/name}, or {@code out/name/shard-i-of-n} for a shard. */
+    public Path folder(Path out, String sweepName) {
+        Path dir = out.resolve(sweepName);
+        return shard == null ? dir : dir.resolve(shard.folderName());
+    }
+
+    /**
+     * The sweep restricted to this run's shard (numbered from 0 again), or the sweep itself.
+     * Prints which part of the sweep the shard runs.
+     */
+    public Sweep select(Sweep sweep, Map<String, DataFactory.Shape> shapes, PrintStream console) {
+        if (shard == null) {
+            return sweep;
+        }
+        List<List<Trial>> parts = Shard.balance(sweep.trials(), t -> estimate(t, shapes).toMillis(), shard.count());
+        List<Trial> mine = parts.get(shard.index());
+        List<Trial> renumbered = new ArrayList<>();
+        for (Trial t : mine) {
+            renumbered.add(new Trial(t.id(), renumbered.size(), t.seed(), t.swept(), t.config(), t.resolved(), t.origins()));
+        }
+        console.printf("shard %s runs %d of the sweep's %d trials (estimated time of the %d shards: %s)%n",
+                shard, mine.size(), sweep.trials().size(), shard.count(),
+                parts.stream().map(p -> "~" + Progress.format(total(p, shapes))).collect(Collectors.joining(", ")));
+        return new Sweep(sweep.name(), sweep.source(), sweep.base(), sweep.grid(), sweep.seeds(), renumbered, sweep.locator());
+    }
+
+    /** Writes shard.json into a shard's folder (nothing for a whole-sweep run). */
+    public void writeShardFile(ResultStore store, Sweep whole, Sweep part) throws IOException {
+        if (shard == null) {
+            return;
+        }
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        doc.put("shard", shard.index());
+        doc.put("shards", shard.count());
+        ArrayNode ids = doc.putArray("trial_ids");
+        part.trials().forEach(t -> ids.add(t.id()));
+        ArrayNode all = doc.putArray("sweep_trials");
+        for (Trial t : whole.trials()) {
+            ObjectNode row = all.addObject();
+            row.put("trial_id", t.id());
+            row.put("seed", t.seed());
+            row.set("swept", ResultStore.JSON.valueToTree(t.swept()));
+        }
+        AtomicFiles.write(store.dir().resolve(SHARD_FILE), ResultStore.JSON.writeValueAsBytes(doc));
+    }
+
+    static Duration estimate(Trial t, Map<String, DataFactory.Shape> shapes) {
+        return Estimate.of(t.config(), shapes.get(t.id()));
+    }
+
+    static Duration total(List<Trial> trials, Map<String, DataFactory.Shape> shapes) {
+        return trials.stream().map(t -> estimate(t, shapes)).reduce(Duration.ZERO, Duration::plus);
+    }
+}
