@@ -7,12 +7,12 @@ import org.normlab.experiments.train.DataFactory;
 
 /**
  * A rough time estimate for --dry-run, before anything has been measured: forward+backward
- * cost relative to ResNet-20 on 32x32 (about 41 MFLOPs), which trains at roughly 600 images/s
- * on 2 CPU cores here. Good to a factor of two; the run's ETA uses measured trial times.
+ * cost relative to ResNet-20 on 32x32 (about 41 MFLOPs), which trains at roughly 350 images/s
+ * at batch 128 on 2 CPU cores here (bench, 2026-11), and about half that at batch 16. Good to a factor of two; the run's ETA uses measured trial times.
  */
 public final class Estimate {
 
-    static final double RESNET20_IMAGES_PER_SECOND = 600;
+    static final double RESNET20_IMAGES_PER_SECOND = 350;
 
     /** GFLOPs at 224x224 of the torchvision layouts. */
     private static final Map<Integer, Double> RESNET_GFLOPS = Map.of(18, 1.82, 34, 3.67, 50, 4.11, 101, 7.83, 152, 11.56);
@@ -28,7 +28,7 @@ public final class Estimate {
         } else {
             cost = Math.max(1, c.model().depth() - 2) / 18.0 * pixels / 1024.0;
         }
-        double smallBatchPenalty = c.data().batchSize() < 32 ? 1.6 : 1.0;
+        double smallBatchPenalty = c.data().batchSize() < 32 ? 1.9 : 1.0;
         double trainImages = (double) Math.min(shape.trainSize(), positiveOr(c.data().trainSubset(), shape.trainSize()));
         double valImages = (double) Math.min(shape.valSize(), positiveOr(c.data().valSubset(), shape.valSize()));
         double seconds = c.epochs() * (trainImages * smallBatchPenalty + valImages / 3) * cost / RESNET20_IMAGES_PER_SECOND;
