@@ -1,5 +1,6 @@
 package org.normlab.experiments.sweep;
 
+import org.normlab.experiments.results.RunDependent;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -366,23 +367,9 @@ public final class ShardMerge {
         return v.isTextual() ? v.asText() : v.toString();
     }
 
-    /** result.json less what differs between two runs of the same trial: the timings. */
+    /** result.json less what differs between two runs of the same trial. */
     static JsonNode withoutTimings(JsonNode result) {
-        JsonNode copy = result.deepCopy();
-        if (copy instanceof ObjectNode o) {
-            o.remove("finished_at");
-            if (o.get("metrics") instanceof ObjectNode m) {
-                m.remove(List.of("train_img_s", "wall_s"));
-            }
-            if (o.get("history") instanceof ArrayNode h) {
-                h.forEach(e -> {
-                    if (e instanceof ObjectNode epoch) {
-                        epoch.remove(List.of("train_img_s", "epoch_s"));
-                    }
-                });
-            }
-        }
-        return copy;
+        return RunDependent.stripResult(result);
     }
 
     /** "metrics.final_val_acc 0.7 vs 0.71", or null when a and b are equal. */
