@@ -2,7 +2,6 @@ package org.normlab.experiments.cli;
 
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.normlab.norm.NormOption;
 import org.normlab.norm.NormProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,9 +22,5 @@ public class NormsCommand implements Callable<Integer> {
             System.out.printf("%-10s %s  -- %s%n", p.name(), options.isEmpty() ? "(no options)" : options, p.description());
         }
         return 0;
-    }
-
-    static String describe(NormOption o) {
-        return String.format("%s (%s, default %s): %s", o.name(), o.allowed(), o.defaultValue(), o.description());
     }
 }

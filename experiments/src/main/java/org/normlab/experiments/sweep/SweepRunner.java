@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.normlab.experiments.UserError;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Trial;
 import org.normlab.experiments.results.ResultStore;
@@ -114,8 +113,6 @@ public final class SweepRunner {
                 return SOME_NOT_COMPLETED;
             }
             return ALL_COMPLETED;
-        } catch (UserError e) {
-            throw e;
         }
     }
 

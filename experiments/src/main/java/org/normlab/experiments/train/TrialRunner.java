@@ -110,14 +110,9 @@ public final class TrialRunner {
         if (!history.isEmpty()) {
             TrialResult.Epoch last = history.get(history.size() - 1);
             TrialResult.Epoch best = history.stream().max((a, b) -> Double.compare(a.valAcc(), b.valAcc())).get();
-            double images = 0;
-            double seconds = 0;
-            for (TrialResult.Epoch e : history) {
-                seconds += e.trainImgS() > 0 ? 1 : 0;
-                images += e.trainImgS();
-            }
+            double trainImgS = history.stream().mapToDouble(TrialResult.Epoch::trainImgS).average().orElse(0);
             metrics = new TrialResult.Metrics(last.valAcc(), best.valAcc(), best.epoch(), last.trainAcc(),
-                    last.valLoss(), params, seconds == 0 ? null : images / seconds, wall, history.size(),
+                    last.valLoss(), params, trainImgS, wall, history.size(),
                     last.valAccByComponent().isEmpty() ? null : last.valAccByComponent());
         } else if (params != null) {
             metrics = new TrialResult.Metrics(null, null, null, null, null, params, null, wall, 0, null);
