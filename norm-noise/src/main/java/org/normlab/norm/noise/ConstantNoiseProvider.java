@@ -1,6 +1,7 @@
 package org.normlab.norm.noise;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Locale;
 import org.normlab.norm.NormOption;
@@ -66,7 +67,13 @@ public final class ConstantNoiseProvider extends StandardizerWrapper {
         @Override
         public NDArray standardize(NDArray x, RunningStats stats, boolean training) {
             NDArray xHat = inner.standardize(x, stats, training);
-            return training || inEval ? xHat.mul(a).add(b) : xHat;
+            if (!training && !inEval) {
+                return xHat;
+            }
+            // A tensor, not mul(Number): DJL frees a Number's temporary buffer at once, while
+            // autograd still reads the factor in backward.
+            NDArray factor = xHat.getManager().full(new Shape(), a, xHat.getDataType());
+            return xHat.mul(factor).add(b);
         }
 
         @Override
