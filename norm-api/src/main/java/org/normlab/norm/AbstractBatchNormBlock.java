@@ -73,9 +73,12 @@ public abstract class AbstractBatchNormBlock extends AbstractBlock implements St
         return standardizer.standardize(x, runningStats(store, x, training), training);
     }
 
-    /** A per-channel parameter's value, shaped to broadcast over x. */
+    /** A per-channel parameter's value, shaped to broadcast over x, owned by x's manager. */
     protected NDArray perChannel(ParameterStore store, Parameter p, NDArray x, boolean training) {
-        return store.getValue(p, x.getDevice(), training).reshape(RunningStats.broadcastShape(x));
+        NDArray value = store.getValue(p, x.getDevice(), training).reshape(RunningStats.broadcastShape(x));
+        // The view would otherwise belong to the parameter's manager and live as long as the model.
+        value.attach(x.getManager());
+        return value;
     }
 
     @Override

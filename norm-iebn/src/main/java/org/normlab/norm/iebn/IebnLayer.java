@@ -2,6 +2,7 @@ package org.normlab.norm.iebn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -10,15 +11,21 @@ import ai.djl.util.PairList;
 import org.normlab.norm.AbstractBatchNormBlock;
 import org.normlab.norm.BatchNormOptions;
 import org.normlab.norm.NormOptions;
+import org.normlab.norm.RunningStats;
 
 /**
  * Instance Enhancement Batch Normalization (Liang et al., AAAI 2020):
  * y = x_hat * gamma * sigmoid(w * mean_hw(x) + b) + beta, the gate pooled over the raw input,
  * per instance and channel, in training and in eval. Initial values: gamma 1, beta 0, w 0, b -1.
+ *
+ * <p>With the plain batch step the layer runs fused, as one per-(n, c) affine of x after two
+ * reductions over it (see {@link #fusedForward}); with a replaced step (a noise wrapper) it takes
+ * x_hat from the step and applies the gate on top.
  */
 public class IebnLayer extends AbstractBatchNormBlock {
 
     private static final byte VERSION = 1;
+    private static final int[] BATCH_AXIS = {0};
 
     private final boolean affine;
     private Parameter gamma;
@@ -50,6 +57,9 @@ public class IebnLayer extends AbstractBatchNormBlock {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
+        if (isPlainBatchStep() && canFuse(x, training)) {
+            return new NDList(fusedForward(store, x, training));
+        }
         NDArray gate = Activation.sigmoid(perChannel(store, weightReadjust, x, training)
                 .mul(spatialMean(x))
                 .add(perChannel(store, biasReadjust, x, training)));
@@ -59,6 +69,103 @@ public class IebnLayer extends AbstractBatchNormBlock {
         }
         NDArray scale = gate.mul(perChannel(store, gamma, x, training));
         return new NDList(xHat.mul(scale).add(perChannel(store, beta, x, training)));
+    }
+
+    /**
+     * Empty inputs, and training on a single value per channel (which the engine's kernel
+     * rejects with its own message), take the generic path.
+     */
+    private static boolean canFuse(NDArray x, boolean training) {
+        long size = x.getShape().size();
+        return size > 0 && (!training || size / x.getShape().get(1) > 1);
+    }
+
+    /**
+     * The layer as one per-(n, c) affine of x: y = x * scale + shift with
+     * scale = gamma * gate / sqrt(var + eps) and shift = beta - mean * scale, mean and var being
+     * the batch statistics in training and the running ones in eval.
+     *
+     * <p>Passes over x: its (n, c) sums, which give both the gate's pooling and the batch mean;
+     * in training its squares, for the batch variance E[x^2] - mean^2; and the affine, one
+     * {@link FusedAffine} on x viewed as (1, N*C, L). Everything else is on (N, C) or (C)
+     * arrays, and autograd through them keeps the gradients exact. E[x^2] - mean^2 loses
+     * precision when a channel's mean is far larger than its spread; the engine's own batch norm
+     * takes a second pass instead.
+     */
+    private NDArray fusedForward(ParameterStore store, NDArray x, boolean training) {
+        Shape shape = x.getShape();
+        long n = shape.get(0);
+        long c = shape.get(1);
+        long l = shape.size() / (n * c);
+        // An op's result belongs to its first operand's manager: chains start from x, or their
+        // result is moved to x's manager, never left with the parameters' or the constants'.
+        NDArray sums = l == 1 ? x.reshape(n, c) : x.sum(axesAfter(1, x));
+        RunningStats stats = runningStats(store, x, training);
+        NDArray mean;
+        NDArray var;
+        if (training) {
+            mean = sums.sum(BATCH_AXIS).mul(Constants.scalar(x, 1.0 / (n * l)));
+            // relu: rounding can take the variance of a near-constant channel below 0.
+            var = Activation.relu(meanOfSquares(x, n * l).sub(mean.square()));
+            stats.update(mean, var, n * l);
+        } else {
+            mean = stats.mean();
+            var = stats.var();
+        }
+        // Plain ops on the (N, C) arrays: cheaper than a kernel call at that size.
+        NDArray w = owned(value(store, weightReadjust, x, training).mul(Constants.scalar(x, 1.0 / l)), x);
+        NDArray gate = Activation.sigmoid(sums.mul(w).add(value(store, biasReadjust, x, training)));
+        NDArray invStd = owned(var.add(Constants.scalar(x, eps)), x).pow(Constants.scalar(x, -0.5));
+        NDArray scale = gate.mul(affine ? invStd.mul(value(store, gamma, x, training)) : invStd);
+        NDArray shift = scale.mul(owned(mean.neg(), x));
+        if (affine) {
+            shift = shift.add(value(store, beta, x, training));
+        }
+        Shape rows = new Shape(n * c);
+        NDArray y = FusedAffine.apply(x.reshape(1, n * c, l), scale.reshape(rows), shift.reshape(rows));
+        return y.reshape(shape);
+    }
+
+    /**
+     * E[x^2] per channel, from the sums of x * x.detach(): one pass forward and one backward,
+     * where the norm's backward takes three. Detaching one factor halves the gradient, hence
+     * 2q - q.detach(): the value of q with twice its gradient. The square is closed at once so
+     * that its memory is reused right away.
+     */
+    private static NDArray meanOfSquares(NDArray x, long count) {
+        NDArray q;
+        try (NDArray squares = x.mul(x.stopGradient())) {
+            q = squares.sum(axesBut(1, x));
+        }
+        return q.mul(Constants.scalar(x, 2.0 / count)).sub(q.stopGradient().mul(Constants.scalar(x, 1.0 / count)));
+    }
+
+    /** The axes of x after {@code axis}. */
+    private static int[] axesAfter(int axis, NDArray x) {
+        int[] axes = new int[x.getShape().dimension() - axis - 1];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = axis + 1 + i;
+        }
+        return axes;
+    }
+
+    /** Every axis of x but {@code axis}. */
+    private static int[] axesBut(int axis, NDArray x) {
+        int[] axes = new int[x.getShape().dimension() - 1];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i < axis ? i : i + 1;
+        }
+        return axes;
+    }
+
+    /** a, moved to x's manager. */
+    private static NDArray owned(NDArray a, NDArray x) {
+        a.attach(x.getManager());
+        return a;
+    }
+
+    private static NDArray value(ParameterStore store, Parameter p, NDArray x, boolean training) {
+        return store.getValue(p, x.getDevice(), training);
     }
 
     /** mean over every axis after the channel axis, kept as size-1 axes: (N, C, 1, 1). */

@@ -1,0 +1,68 @@
+package org.normlab.norm.iebn;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Constant arrays the fused IEBN needs on every call, made once per (device, type, value) and
+ * shared: nobody writes them and they are never closed (a few floats each).
+ *
+ * <p>They live in engine memory. DJL's NDArray-Number overloads ({@code x.mul(2f)}) instead wrap
+ * the number in an array over a Java buffer and close it at once; autograd keeps that array for
+ * the backward pass, which then reads memory the garbage collector may have reused.
+ */
+final class Constants {
+
+    private static final Map<Device, NDManager> OWNERS = new ConcurrentHashMap<>();
+    private static final Map<String, NDArray> ARRAYS = new ConcurrentHashMap<>();
+
+    private Constants() {}
+
+    /** A scalar of like's type on like's device, value rounded once, from double. */
+    static NDArray scalar(NDArray like, double value) {
+        return cached(like, "scalar " + Double.doubleToLongBits(value), m -> {
+            // create(double) lives in a Java buffer and toType keeps the memory when the type
+            // matches: duplicate() is what copies into engine memory.
+            NDArray engineCopy;
+            try (NDArray exact = m.create(value)) {
+                engineCopy = exact.duplicate();
+            }
+            if (engineCopy.getDataType() == like.getDataType()) {
+                return engineCopy;
+            }
+            NDArray typed = engineCopy.toType(like.getDataType(), false);
+            engineCopy.close();
+            return typed;
+        });
+    }
+
+    /** Zeros of shape (length), like's type, on like's device. */
+    static NDArray zeros(NDArray like, long length) {
+        return cached(like, "zeros " + length, m -> m.zeros(new Shape(length), like.getDataType()));
+    }
+
+    /** Ones of shape (length), like's type, on like's device. */
+    static NDArray ones(NDArray like, long length) {
+        return cached(like, "ones " + length, m -> m.ones(new Shape(length), like.getDataType()));
+    }
+
+    private static NDArray cached(NDArray like, String what, Function<NDManager, NDArray> make) {
+        Device device = like.getDevice();
+        String key = device + " " + like.getDataType() + " " + what;
+        NDArray array = ARRAYS.get(key);
+        if (array == null || array.isReleased()) {
+            NDManager owner = OWNERS.compute(device, (d, m) -> m == null || !m.isOpen()
+                    ? like.getManager().getEngine().newBaseManager(d)
+                    : m);
+            array = make.apply(owner);
+            ARRAYS.put(key, array);
+        }
+        return array;
+    }
+}
