@@ -220,14 +220,9 @@ class ScaleIT {
         assertEquals(withoutColumns(expected.resolve("results.csv")), csv);
     }
 
+    /** Without what differs between two runs of one trial (timings, resident memory). */
     private static JsonNode withoutTimings(JsonNode result) {
-        ObjectNode r = (ObjectNode) result.deepCopy();
-        r.remove("finished_at");
-        ((ObjectNode) r.get("metrics")).remove(TIMING_COLUMNS);
-        for (JsonNode epoch : (ArrayNode) r.get("history")) {
-            ((ObjectNode) epoch).remove(TIMING_COLUMNS);
-        }
-        return r;
+        return org.normlab.experiments.results.RunDependent.stripResult(result);
     }
 
     /** A CSV's cells, the timing columns left out (no cell of these files holds a comma). */
