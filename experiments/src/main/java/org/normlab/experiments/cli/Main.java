@@ -42,6 +42,8 @@ public class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        Logging.configure(List.of(args).contains("--verbose"));
+        MallocTuning.applyAndLog();
         System.exit(execute(args));
     }
 
