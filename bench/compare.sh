@@ -8,7 +8,8 @@
 #   default: 5 rounds of r20:3x32x32:128 r20:1x28x28:128 r18:3x32x32:64
 #
 # Environment: WARMUP (5), ITERS (20), PEER (path to pytorch_peer.py), PYTHON (/usr/bin/python3),
-# JAVA_OPTS (JVM options for NormLab).
+# JAVA_OPTS (JVM options for NormLab). The peer runs twice per measurement: with glibc's malloc
+# defaults (pytorch) and with the settings the jar applies to itself (pytorch-tuned).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar="$root/experiments/target/experiments.jar"
@@ -28,6 +29,13 @@ fi
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
+# the jar sets these itself with mallopt (MallocTuning); the same values as environment variables
+tuned_malloc=(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=2147483647 MALLOC_TOP_PAD_=268435456)
+# RESULT line -> "round config engine norm mode img_s"
+parse='/^RESULT/ {v = ""; m = ""; n = "";
+  for (i = 1; i <= NF; i++) { split($i, kv, "=");
+    if (kv[1] == "img_s") v = kv[2]; else if (kv[1] == "mode") m = kv[2]; else if (kv[1] == "norm") n = kv[2] }
+  print r, c, e, n, m, v}'
 model_name() { case "$1" in r20) echo resnet20;; r18) echo resnet18;; *) echo "$1";; esac; }
 
 for ((r = 1; r <= rounds; r++)); do
@@ -38,11 +46,16 @@ for ((r = 1; r <= rounds; r++)); do
       for mode in train eval; do
         java ${JAVA_OPTS:-} -jar "$jar" bench --model "$(model_name "$model")" --norm "$norm" --batch "$batch" \
             --input "$shape" --mode "$mode" --warmup "$warmup" --iters "$iters" 2>/dev/null \
-          | awk -v c="$cfg" -v r="$r" '/^RESULT/ {for (i=1;i<=NF;i++) if ($i ~ /^img_s=/) {split($i,a,"="); v=a[2]}; m=""; n=""; for (i=1;i<=NF;i++) {if ($i ~ /^mode=/) {split($i,b,"="); m=b[2]}; if ($i ~ /^norm=/) {split($i,d,"="); n=d[2]}}; print r, c, "normlab", n, m, v}' >> "$results"
+          | awk -v c="$cfg" -v r="$r" -v e=normlab "$parse" >> "$results"
         if [ $have_peer -eq 1 ]; then
-          "$python" "$peer" model="$model" norm="$norm" batch="$batch" ch="$ch" hw="$hw" warmup="$warmup" \
-              iters="$iters" mode="$mode" threads=2 2>/dev/null \
-            | awk -v c="$cfg" -v r="$r" '/^RESULT/ {for (i=1;i<=NF;i++) if ($i ~ /^img_s=/) {split($i,a,"="); v=a[2]}; m=""; n=""; for (i=1;i<=NF;i++) {if ($i ~ /^mode=/) {split($i,b,"="); m=b[2]}; if ($i ~ /^norm=/) {split($i,d,"="); n=d[2]}}; print r, c, "pytorch", n, m, v}' >> "$results"
+          # the peer twice: as Debian ships it (glibc defaults) and with the malloc settings the jar
+          # applies to itself, so that the allocator is not what the ratio measures
+          for variant in pytorch pytorch-tuned; do
+            if [ $variant = pytorch ]; then prefix=(env); else prefix=(env "${tuned_malloc[@]}"); fi
+            "${prefix[@]}" "$python" "$peer" model="$model" norm="$norm" batch="$batch" ch="$ch" hw="$hw" \
+                warmup="$warmup" iters="$iters" mode="$mode" threads=2 2>/dev/null \
+              | awk -v c="$cfg" -v r="$r" -v e="$variant" "$parse" >> "$results"
+          done
         fi
       done
     done
@@ -61,14 +74,17 @@ rounds = sorted({k[0] for k in v}); configs = list(dict.fromkeys(k[1] for k in v
 def ratio(num, den):
     out = [v[(r,) + num] / v[(r,) + den] for r in rounds if (r,) + num in v and (r,) + den in v]
     return out
-print(f"{'config':16} {'mode':5} {'ratio':28} {'min':>6} {'median':>7} {'max':>6}")
+print(f"{'config':16} {'mode':5} {'ratio':30} {'min':>6} {'median':>7} {'max':>6}")
 for c in configs:
     for m in ("train", "eval"):
         for label, num, den in (("iebn/bn normlab", (c, "normlab", "iebn", m), (c, "normlab", "bn", m)),
                                 ("iebn/bn pytorch", (c, "pytorch", "iebn", m), (c, "pytorch", "bn", m)),
+                                ("iebn/bn pytorch-tuned", (c, "pytorch-tuned", "iebn", m), (c, "pytorch-tuned", "bn", m)),
                                 ("normlab/pytorch bn", (c, "normlab", "bn", m), (c, "pytorch", "bn", m)),
-                                ("normlab/pytorch iebn", (c, "normlab", "iebn", m), (c, "pytorch", "iebn", m))):
+                                ("normlab/pytorch iebn", (c, "normlab", "iebn", m), (c, "pytorch", "iebn", m)),
+                                ("normlab/pytorch-tuned bn", (c, "normlab", "bn", m), (c, "pytorch-tuned", "bn", m)),
+                                ("normlab/pytorch-tuned iebn", (c, "normlab", "iebn", m), (c, "pytorch-tuned", "iebn", m))):
             x = ratio(num, den)
             if x:
-                print(f"{c:16} {m:5} {label:28} {min(x):6.3f} {statistics.median(x):7.3f} {max(x):6.3f}")
+                print(f"{c:16} {m:5} {label:30} {min(x):6.3f} {statistics.median(x):7.3f} {max(x):6.3f}")
 PY
