@@ -26,6 +26,8 @@ public class IebnLayer extends AbstractBatchNormBlock {
 
     private static final byte VERSION = 1;
     private static final int[] BATCH_AXIS = {0};
+    /** Feature maps at least this large (H*W) take the fused affine kernel; see perMapAffine. */
+    static final long KERNEL_MIN_MAP_SIZE = 512;
 
     private final boolean affine;
     private Parameter gamma;
@@ -121,9 +123,32 @@ public class IebnLayer extends AbstractBatchNormBlock {
         if (affine) {
             shift = shift.add(value(store, beta, x, training));
         }
-        Shape rows = new Shape(n * c);
-        NDArray y = FusedAffine.apply(x.reshape(1, n * c, l), scale.reshape(rows), shift.reshape(rows));
-        return y.reshape(shape);
+        return perMapAffine(x, scale, shift);
+    }
+
+    /**
+     * x * scale + shift with scale and shift per (n, c), of shape (N, C). On large maps one
+     * {@link FusedAffine} pass over x viewed as (1, N*C, L); on small ones (deep layers, where
+     * N*C is large and L small) that kernel's per-channel overhead outweighs a second pass, and
+     * a broadcast multiply and add is faster (measured: 130 vs 35 us at 64x512x1x1, 390 vs 540
+     * us at 128x16x32x32).
+     */
+    private static NDArray perMapAffine(NDArray x, NDArray scale, NDArray shift) {
+        Shape shape = x.getShape();
+        long n = shape.get(0);
+        long c = shape.get(1);
+        long l = shape.size() / (n * c);
+        if (l >= KERNEL_MIN_MAP_SIZE) {
+            Shape rows = new Shape(n * c);
+            return FusedAffine.apply(x.reshape(1, n * c, l), scale.reshape(rows), shift.reshape(rows)).reshape(shape);
+        }
+        long[] dims = new long[shape.dimension()];
+        java.util.Arrays.fill(dims, 1);
+        dims[0] = n;
+        dims[1] = c;
+        Shape perMap = new Shape(dims);
+        // in place on the product: mul's backward needs its inputs, not its output
+        return x.mul(scale.reshape(perMap)).addi(shift.reshape(perMap));
     }
 
     /**

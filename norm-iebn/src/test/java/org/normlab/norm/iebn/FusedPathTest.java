@@ -55,6 +55,14 @@ class FusedPathTest {
     }
 
     @Test
+    void largeMapsTakeTheAffineKernelAndMatchToo() {
+        long side = (long) Math.ceil(Math.sqrt(IebnLayer.KERNEL_MIN_MAP_SIZE));
+        assertSamePaths(new Shape(3, 2, side, side + 1), DataType.FLOAT64, true, 1.5, 1e-10);
+        assertSamePaths(new Shape(3, 2, side, side + 1), DataType.FLOAT64, false, 0.5, 1e-10);
+        assertSamePaths(new Shape(4, 3, side, side), DataType.FLOAT32, true, 1.5, 1e-4);
+    }
+
+    @Test
     void withoutAffine() {
         assertSamePaths(new Shape(6, 4, 5, 3), DataType.FLOAT64, false, 0.5, 1e-10);
     }
@@ -114,8 +122,9 @@ class FusedPathTest {
                 scale = Math.max(scale, Math.abs(v));
             }
             // DJL hands the kernel 1 - (1 - momentum) computed in float: the generic path's
-            // running statistics carry an error of float precision times the update.
-            double t = e.getKey().startsWith("running") ? Math.max(tol, 1e-7) : tol;
+            // running statistics carry an error of float precision times the update (up to
+            // 2e-7 of the running value when the batch mean is ~10x the running mean).
+            double t = e.getKey().startsWith("running") ? Math.max(tol, 3e-7) : tol;
             for (int i = 0; i < want.length; i++) {
                 double err = Math.abs(got[i] - want[i]);
                 assertTrue(err <= t * Math.max(scale, 1e-3),
@@ -185,8 +194,27 @@ class FusedPathTest {
             // eval on the running statistics from before the step, which the two paths update
             // in the last bit differently (see assertClose)
             runningBefore.forEach((p, v) -> p.getArray().set(v.toByteBuffer()));
-            NDArray x = transposed ? x0.stopGradient().swapAxes(2, 3) : x0.stopGradient();
-            values.put("eval_y", doubles(block.forward(store, new NDList(x), false).singletonOrThrow()));
+            // eval with gradients too (attacks and saliency differentiate through eval mode)
+            for (Parameter p : block.getParameters().values()) {
+                if (p.requiresGradient()) {
+                    p.getArray().getGradient().muli(0);
+                }
+            }
+            NDArray xe = x0.stopGradient().duplicate();
+            xe.setRequiresGradient(true);
+            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                NDArray x = transposed ? xe.swapAxes(2, 3) : xe.mul(manager.ones(new Shape(1), type));
+                NDArray y = block.forward(store, new NDList(x), false).singletonOrThrow();
+                collector.backward(y.mul(upstream).sum());
+                values.put("eval_y", doubles(y));
+            }
+            NDArray evalGradX = xe.getGradient();
+            values.put("eval_grad_x", doubles(transposed ? evalGradX.swapAxes(2, 3) : evalGradX));
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    values.put("eval_grad_" + p.getKey(), doubles(p.getValue().getArray().getGradient()));
+                }
+            }
         }
         return new Run(values);
     }
