@@ -36,34 +36,42 @@ public final class Sgd {
     public void step(float lr) {
         for (int i = 0; i < parameters.size(); i++) {
             NDArray w = parameters.get(i).getArray();
-            NDArray g = w.getGradient();
-            if (weightDecay != 0f) {
-                try (NDArray decay = w.mul(weightDecay)) {
-                    g.addi(decay);
-                }
+            // getGradient wraps the gradient in a new handle on every call; closing it frees the
+            // wrapper only (the gradient stays with w). Left open, one handle per parameter per
+            // step piles up in w's manager until the model closes.
+            try (NDArray g = w.getGradient()) {
+                update(i, w, g, lr);
+                g.muli(0f);
             }
-            NDArray direction = g;
-            if (momentum != 0f) {
-                NDArray buf = buffers.get(i);
-                if (buf == null) {
-                    buf = g.duplicate();
-                    buf.attach(w.getManager());
-                    buffers.set(i, buf);
-                } else {
-                    buf.muli(momentum).addi(g);
-                }
-                if (nesterov) {
-                    try (NDArray ahead = buf.mul(momentum)) {
-                        g.addi(ahead);
-                    }
-                } else {
-                    direction = buf;
-                }
+        }
+    }
+
+    private void update(int i, NDArray w, NDArray g, float lr) {
+        if (weightDecay != 0f) {
+            try (NDArray decay = w.mul(weightDecay)) {
+                g.addi(decay);
             }
-            try (NDArray update = direction.mul(lr)) {
-                w.subi(update);
+        }
+        NDArray direction = g;
+        if (momentum != 0f) {
+            NDArray buf = buffers.get(i);
+            if (buf == null) {
+                buf = g.duplicate();
+                buf.attach(w.getManager());
+                buffers.set(i, buf);
+            } else {
+                buf.muli(momentum).addi(g);
             }
-            g.muli(0f);
+            if (nesterov) {
+                try (NDArray ahead = buf.mul(momentum)) {
+                    g.addi(ahead);
+                }
+            } else {
+                direction = buf;
+            }
+        }
+        try (NDArray update = direction.mul(lr)) {
+            w.subi(update);
         }
     }
 
