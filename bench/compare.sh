@@ -7,7 +7,7 @@
 #   bench/compare.sh [ROUNDS] [CONFIG...]      CONFIG = model:CxHxW:batch, e.g. r20:3x32x32:128
 #   default: 5 rounds of r20:3x32x32:128 r20:1x28x28:128 r18:3x32x32:64
 #
-# Environment: WARMUP (5), ITERS (20), PEER (path to pytorch_peer.py), PYTHON (/usr/bin/python3),
+# Environment: WARMUP (30: the JIT and the allocator settle), ITERS (20), PEER (path to pytorch_peer.py), PYTHON (/usr/bin/python3),
 # JAVA_OPTS (JVM options for NormLab). The peer runs twice per measurement: with glibc's malloc
 # defaults (pytorch) and with the settings the jar applies to itself (pytorch-tuned).
 set -euo pipefail
@@ -15,7 +15,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 jar="$root/experiments/target/experiments.jar"
 rounds=${1:-5}; shift || true
 configs=("$@"); [ ${#configs[@]} -eq 0 ] && configs=(r20:3x32x32:128 r20:1x28x28:128 r18:3x32x32:64)
-warmup=${WARMUP:-5}; iters=${ITERS:-20}
+warmup=${WARMUP:-30}; iters=${ITERS:-20}
 python=${PYTHON:-/usr/bin/python3}
 peer=${PEER:-$root/../shared/bench/pytorch_peer.py}
 [ -f "$jar" ] || (cd "$root" && mvn -B -q package -DskipTests)

@@ -36,17 +36,19 @@ public record RunningStats(NDArray mean, NDArray var, float eps, float momentum)
     public void update(NDArray batchMean, NDArray batchVar, long count) {
         float m = momentum;
         float unbias = count > 1 ? (float) count / (count - 1) : 1f;
-        try (NDArray newMean = batchMean.stopGradient().mul(m);
-                NDArray newVar = batchVar.stopGradient().mul(m * unbias)) {
-            mean.muli(1 - m).addi(newMean);
-            var.muli(1 - m).addi(newVar);
+        NDArray keep = EngineConstants.scalar(mean, 1 - m);
+        try (NDArray newMean = batchMean.stopGradient().mul(EngineConstants.scalar(batchMean, m));
+                NDArray newVar = batchVar.stopGradient().mul(EngineConstants.scalar(batchVar, m * unbias))) {
+            mean.muli(keep).addi(newMean);
+            var.muli(keep).addi(newVar);
         }
     }
 
     /** (x - mean) / sqrt(var + eps) for per-channel mean and var of shape (C). */
     public NDArray normalize(NDArray x, NDArray channelMean, NDArray channelVar) {
         Shape bcast = broadcastShape(x);
-        NDArray invStd = channelVar.add(eps).sqrt().pow(-1).reshape(bcast);
+        NDArray std = channelVar.add(EngineConstants.scalar(channelVar, eps)).sqrt();
+        NDArray invStd = std.pow(EngineConstants.scalar(channelVar, -1)).reshape(bcast);
         return x.sub(channelMean.reshape(bcast)).mul(invStd);
     }
 

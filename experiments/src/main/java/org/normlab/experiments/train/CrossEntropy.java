@@ -2,6 +2,7 @@ package org.normlab.experiments.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import org.normlab.norm.EngineConstants;
 
 /**
  * Softmax cross-entropy with optional label smoothing, as PyTorch's CrossEntropyLoss: the
@@ -25,7 +26,8 @@ public final class CrossEntropy {
         NDArray logp = logits.logSoftmax(1);
         NDArray target = labels.toType(DataType.INT64, false).oneHot((int) classes, logits.getDataType());
         if (smoothing > 0f) {
-            target = target.mul(1f - smoothing).add(smoothing / classes);
+            target = target.mul(EngineConstants.scalar(target, 1f - smoothing))
+                    .add(EngineConstants.scalar(target, smoothing / classes));
         }
         return logp.mul(target).sum(new int[] {1}).mean().neg();
     }

@@ -1,9 +1,11 @@
 package org.normlab.experiments.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
+import org.normlab.norm.EngineConstants;
 
 /**
  * SGD with momentum, weight decay and Nesterov, with PyTorch's update rule (torch.optim.SGD,
@@ -14,7 +16,8 @@ import java.util.List;
  * </pre>
  * DJL's own SGD folds the learning rate into the momentum buffer, which differs whenever the
  * learning rate changes. Weight decay applies to every trainable parameter (as the IEBN
- * authors' recipe). Gradients are zeroed after the step.
+ * authors' recipe). Gradients are zeroed after the step. Numbers enter as engine arrays (see
+ * {@link EngineConstants}), never through DJL's NDArray-Number overloads.
  */
 public final class Sgd {
 
@@ -34,21 +37,36 @@ public final class Sgd {
 
     /** Applies one step with learning rate {@code lr} and zeroes the gradients. */
     public void step(float lr) {
-        for (int i = 0; i < parameters.size(); i++) {
-            NDArray w = parameters.get(i).getArray();
-            // getGradient wraps the gradient in a new handle on every call; closing it frees the
-            // wrapper only (the gradient stays with w). Left open, one handle per parameter per
-            // step piles up in w's manager until the model closes.
-            try (NDArray g = w.getGradient()) {
-                update(i, w, g, lr);
-                g.muli(0f);
+        NDArray lrArray = null;
+        try {
+            for (int i = 0; i < parameters.size(); i++) {
+                NDArray w = parameters.get(i).getArray();
+                if (lrArray == null || !lrArray.getDevice().equals(w.getDevice())
+                        || lrArray.getDataType() != w.getDataType()) {
+                    if (lrArray != null) {
+                        lrArray.close();
+                    }
+                    // full() fills in the engine; the rate changes every step, so it is not cached
+                    lrArray = w.getManager().full(new Shape(), lr, w.getDataType());
+                }
+                // getGradient wraps the gradient in a new handle on every call; closing it frees
+                // the wrapper only (the gradient stays with w). Left open, one handle per
+                // parameter per step piles up in w's manager until the model closes.
+                try (NDArray g = w.getGradient()) {
+                    update(i, w, g, lrArray);
+                    g.muli(EngineConstants.scalar(g, 0));
+                }
+            }
+        } finally {
+            if (lrArray != null) {
+                lrArray.close();
             }
         }
     }
 
-    private void update(int i, NDArray w, NDArray g, float lr) {
+    private void update(int i, NDArray w, NDArray g, NDArray lr) {
         if (weightDecay != 0f) {
-            try (NDArray decay = w.mul(weightDecay)) {
+            try (NDArray decay = w.mul(EngineConstants.scalar(w, weightDecay))) {
                 g.addi(decay);
             }
         }
@@ -60,10 +78,10 @@ public final class Sgd {
                 buf.attach(w.getManager());
                 buffers.set(i, buf);
             } else {
-                buf.muli(momentum).addi(g);
+                buf.muli(EngineConstants.scalar(buf, momentum)).addi(g);
             }
             if (nesterov) {
-                try (NDArray ahead = buf.mul(momentum)) {
+                try (NDArray ahead = buf.mul(EngineConstants.scalar(buf, momentum))) {
                     g.addi(ahead);
                 }
             } else {

@@ -1,6 +1,7 @@
 package org.normlab.norm.iebn;
 
 import ai.djl.ndarray.NDArray;
+import org.normlab.norm.EngineConstants;
 
 /**
  * y = input * weight + bias along axis 1 (weight and bias of shape (input.shape[1])), in one
@@ -22,7 +23,7 @@ final class FusedAffine {
         // axis -1: DJL hands the arrays straight to the kernel (no axis swap); the momentum is
         // unused in eval mode.
         return input.getNDArrayInternal()
-                .batchNorm(input, Constants.zeros(input, length), Constants.ones(input, length), weight, bias,
+                .batchNorm(input, EngineConstants.zeros(input, length), EngineConstants.ones(input, length), weight, bias,
                         -1, 1f, 0f, false)
                 .singletonOrThrow();
     }

@@ -10,6 +10,7 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import org.normlab.norm.AbstractBatchNormBlock;
 import org.normlab.norm.BatchNormOptions;
+import org.normlab.norm.EngineConstants;
 import org.normlab.norm.NormOptions;
 import org.normlab.norm.RunningStats;
 
@@ -106,7 +107,7 @@ public class IebnLayer extends AbstractBatchNormBlock {
         NDArray mean;
         NDArray var;
         if (training) {
-            mean = sums.sum(BATCH_AXIS).mul(Constants.scalar(x, 1.0 / (n * l)));
+            mean = sums.sum(BATCH_AXIS).mul(EngineConstants.scalar(x, 1.0 / (n * l)));
             // relu: rounding can take the variance of a near-constant channel below 0.
             var = Activation.relu(meanOfSquares(x, n * l).sub(mean.square()));
             stats.update(mean, var, n * l);
@@ -115,9 +116,9 @@ public class IebnLayer extends AbstractBatchNormBlock {
             var = stats.var();
         }
         // Plain ops on the (N, C) arrays: cheaper than a kernel call at that size.
-        NDArray w = owned(value(store, weightReadjust, x, training).mul(Constants.scalar(x, 1.0 / l)), x);
+        NDArray w = owned(value(store, weightReadjust, x, training).mul(EngineConstants.scalar(x, 1.0 / l)), x);
         NDArray gate = Activation.sigmoid(sums.mul(w).add(value(store, biasReadjust, x, training)));
-        NDArray invStd = owned(var.add(Constants.scalar(x, eps)), x).pow(Constants.scalar(x, -0.5));
+        NDArray invStd = owned(var.add(EngineConstants.scalar(x, eps)), x).pow(EngineConstants.scalar(x, -0.5));
         NDArray scale = gate.mul(affine ? invStd.mul(value(store, gamma, x, training)) : invStd);
         NDArray shift = scale.mul(owned(mean.neg(), x));
         if (affine) {
@@ -162,7 +163,7 @@ public class IebnLayer extends AbstractBatchNormBlock {
         try (NDArray squares = x.mul(x.stopGradient())) {
             q = squares.sum(axesBut(1, x));
         }
-        return q.mul(Constants.scalar(x, 2.0 / count)).sub(q.stopGradient().mul(Constants.scalar(x, 1.0 / count)));
+        return q.mul(EngineConstants.scalar(x, 2.0 / count)).sub(q.stopGradient().mul(EngineConstants.scalar(x, 1.0 / count)));
     }
 
     /** The axes of x after {@code axis}. */

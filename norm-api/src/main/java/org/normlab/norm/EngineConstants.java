@@ -1,4 +1,4 @@
-package org.normlab.norm.iebn;
+package org.normlab.norm;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -10,22 +10,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Constant arrays the fused IEBN needs on every call, made once per (device, type, value) and
- * shared: nobody writes them and they are never closed (a few floats each).
+ * Constant arrays that layers and optimizers need on every call, made once per (device, type,
+ * value) and shared: nobody writes them and they are never closed (a few floats each). Use them
+ * instead of DJL's NDArray-Number overloads ({@code x.mul(2f)}) on every hot path.
  *
- * <p>They live in engine memory. DJL's NDArray-Number overloads ({@code x.mul(2f)}) instead wrap
- * the number in an array over a Java buffer and close it at once; autograd keeps that array for
- * the backward pass, which then reads memory the garbage collector may have reused.
+ * <p>They live in engine memory. The Number overloads instead wrap the number in an array over a
+ * new direct Java buffer and close the array at once. Autograd may keep that array for the
+ * backward pass, which then reads memory the garbage collector may have reused; and the buffers
+ * (hundreds per training step) are freed only when the collector runs, scattering small live
+ * blocks through the native heap: resident memory then grew from 0.7 to 1.9 GB over the first
+ * 150 steps of ResNet-20 (BENCHMARKS.md).
  */
-final class Constants {
+public final class EngineConstants {
 
     private static final Map<Device, NDManager> OWNERS = new ConcurrentHashMap<>();
     private static final Map<String, NDArray> ARRAYS = new ConcurrentHashMap<>();
 
-    private Constants() {}
+    private EngineConstants() {}
 
     /** A scalar of like's type on like's device, value rounded once, from double. */
-    static NDArray scalar(NDArray like, double value) {
+    public static NDArray scalar(NDArray like, double value) {
         return cached(like, "scalar " + Double.doubleToLongBits(value), m -> {
             // create(double) lives in a Java buffer and toType keeps the memory when the type
             // matches: duplicate() is what copies into engine memory.
@@ -43,12 +47,12 @@ final class Constants {
     }
 
     /** Zeros of shape (length), like's type, on like's device. */
-    static NDArray zeros(NDArray like, long length) {
+    public static NDArray zeros(NDArray like, long length) {
         return cached(like, "zeros " + length, m -> m.zeros(new Shape(length), like.getDataType()));
     }
 
     /** Ones of shape (length), like's type, on like's device. */
-    static NDArray ones(NDArray like, long length) {
+    public static NDArray ones(NDArray like, long length) {
         return cached(like, "ones " + length, m -> m.ones(new Shape(length), like.getDataType()));
     }
 
