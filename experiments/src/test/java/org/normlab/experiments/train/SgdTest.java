@@ -49,20 +49,22 @@ class SgdTest {
 
     @Test
     void stepsLeaveNoArraysBehind() {
-        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            Parameter w = parameter(manager);
-            Sgd sgd = new Sgd(List.of(w), 0.9, 5e-4, true);
-            float[] grad = floats(fixture.path("grads").get(0));
-            backward(w.getArray(), grad);
-            sgd.step(0.1f);
-            int afterFirstStep = manager.getManagedArrays().size();
-            for (int t = 0; t < 20; t++) {
+        for (boolean nesterov : new boolean[] {false, true}) { // the fused kernel and the plain ops
+            try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+                Parameter w = parameter(manager);
+                Sgd sgd = new Sgd(List.of(w), 0.9, 5e-4, nesterov);
+                float[] grad = floats(fixture.path("grads").get(0));
                 backward(w.getArray(), grad);
                 sgd.step(0.1f);
+                int afterFirstStep = manager.getManagedArrays().size();
+                for (int t = 0; t < 20; t++) {
+                    backward(w.getArray(), grad);
+                    sgd.step(t == 10 ? 0f : 0.1f / (1 + t));
+                }
+                assertEquals(afterFirstStep, manager.getManagedArrays().size(),
+                        "nesterov " + nesterov + ": arrays attached to the parameter's manager after 1 step vs after 21 steps");
+                sgd.close();
             }
-            assertEquals(afterFirstStep, manager.getManagedArrays().size(),
-                    "arrays attached to the parameter's manager after 1 step vs after 21 steps");
-            sgd.close();
         }
     }
 
