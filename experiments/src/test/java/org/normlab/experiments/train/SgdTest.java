@@ -49,7 +49,7 @@ class SgdTest {
 
     @Test
     void stepsLeaveNoArraysBehind() {
-        for (boolean nesterov : new boolean[] {false, true}) { // the fused kernel and the plain ops
+        for (boolean nesterov : new boolean[] {false, true}) {
             try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
                 Parameter w = parameter(manager);
                 Sgd sgd = new Sgd(List.of(w), 0.9, 5e-4, nesterov);
