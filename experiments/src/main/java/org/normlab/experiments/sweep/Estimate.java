@@ -7,12 +7,14 @@ import org.normlab.experiments.train.DataFactory;
 
 /**
  * A rough time estimate for --dry-run, before anything has been measured: forward+backward
- * cost relative to ResNet-20 on 32x32 (about 41 MFLOPs), which trains at roughly 350 images/s
- * at batch 128 on 2 CPU cores here (bench, 2026-11), and about half that at batch 16. Good to a factor of two; the run's ETA uses measured trial times.
+ * cost relative to ResNet-20 on 32x32 (about 41 MFLOPs), which trains at roughly 800 images/s
+ * at batch 128 on 2 idle CPU cores here (bench and compare.sh, 2026-11-30: 830 BN, 909 IEBN),
+ * and about half that at batch 16. Good to a factor of two (sweeps/noise.yaml: estimated 9m30s,
+ * took 5m53s); the run's ETA uses measured trial times.
  */
 public final class Estimate {
 
-    static final double RESNET20_IMAGES_PER_SECOND = 350;
+    static final double RESNET20_IMAGES_PER_SECOND = 800;
 
     /** GFLOPs at 224x224 of the torchvision layouts. */
     private static final Map<Integer, Double> RESNET_GFLOPS = Map.of(18, 1.82, 34, 3.67, 50, 4.11, 101, 7.83, 152, 11.56);
