@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 import org.normlab.norm.NormRegistry;
 
 /**
- * Where IEBN's eval time goes, per layer, at ResNet-20's three feature-map sizes (batch 128):
+ * Where IEBN's eval time goes, per layer, by default at ResNet-20's three feature-map sizes
+ * (batch 128):
  * a 3x3 convolution for scale, BN, IEBN, and IEBN's own passes over x (the spatial sum that
  * pools the gate; the per-(n, c) affine as the batch-norm kernel on x viewed as (1, N*C, L)
  * and as a broadcast multiply-add). IEBN minus those passes is the cost of its small calls.
@@ -23,20 +24,21 @@ import org.normlab.norm.NormRegistry;
  * <pre>
  *   MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=2147483647 MALLOC_TOP_PAD_=268435456 \
  *   java -Dai.djl.offline=true -cp &lt;models test classpath, as for NormBench&gt; \
- *       org.normlab.models.bench.EvalLayerBench
+ *       org.normlab.models.bench.EvalLayerBench [NxCxHxW ...]
  * </pre>
  */
 public final class EvalLayerBench {
 
-    private static final long[][] SHAPES = {{128, 16, 32, 32}, {128, 32, 16, 16}, {128, 64, 8, 8}};
+    private static final String[] RESNET20_SHAPES = {"128x16x32x32", "128x32x16x16", "128x64x8x8"};
 
     private EvalLayerBench() {}
 
     public static void main(String[] args) {
         NormRegistry registry = NormRegistry.load();
-        for (long[] dims : SHAPES) {
+        for (String spec : args.length > 0 ? args : RESNET20_SHAPES) {
+            Shape shape = ConvBench.parseShape(spec);
             for (int rep = 1; rep <= 3; rep++) { // the first repetition still warms up
-                measure(registry, new Shape(dims), rep);
+                measure(registry, shape, rep);
             }
         }
     }
