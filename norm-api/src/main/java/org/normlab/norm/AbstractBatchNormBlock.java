@@ -68,6 +68,15 @@ public abstract class AbstractBatchNormBlock extends AbstractBlock implements St
                 momentum);
     }
 
+    /**
+     * The running statistics as the parameters hold them (their master copy), with eps and
+     * momentum: for instruments that read, replace or save them outside a forward pass (precise
+     * population statistics, per-layer probes). Writes into these arrays are what the layer uses.
+     */
+    public RunningStats storedRunningStats() {
+        return new RunningStats(runningMean.getArray(), runningVar.getArray(), eps, momentum);
+    }
+
     /** x_hat of x through the current standardizer. */
     protected NDArray standardize(ParameterStore store, NDArray x, boolean training) {
         return standardizer.standardize(x, runningStats(store, x, training), training);

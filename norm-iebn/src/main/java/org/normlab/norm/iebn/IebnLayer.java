@@ -1,16 +1,21 @@
 package org.normlab.norm.iebn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.normlab.norm.AbstractBatchNormBlock;
 import org.normlab.norm.BatchNormOptions;
 import org.normlab.norm.EngineConstants;
+import org.normlab.norm.LayerProbe;
 import org.normlab.norm.NormOptions;
 import org.normlab.norm.RunningStats;
 
@@ -22,8 +27,11 @@ import org.normlab.norm.RunningStats;
  * <p>With the plain batch step the layer runs fused, as one per-(n, c) affine of x after two
  * reductions over it (see {@link #fusedForward}); with a replaced step (a noise wrapper) it takes
  * x_hat from the step and applies the gate on top.
+ *
+ * <p>As a {@link LayerProbe} it reports its gate over (N, C) on a sampled batch: gate_mean,
+ * gate_std (population std over the N*C values), gate_min, gate_max.
  */
-public class IebnLayer extends AbstractBatchNormBlock {
+public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
 
     private static final byte VERSION = 1;
     private static final int[] BATCH_AXIS = {0};
@@ -201,5 +209,37 @@ public class IebnLayer extends AbstractBatchNormBlock {
             m = m.mean(new int[] {axis}, true);
         }
         return m;
+    }
+
+    /**
+     * The gate sigmoid(w_c * mean_hw(x) + b_c) over (N, C), summarized on the engine: four
+     * scalars come back to Java. Uses the parameters' current values; changes nothing.
+     */
+    @Override
+    public Map<String, Double> probe(NDArray input) {
+        long n = input.getShape().get(0);
+        long c = input.getShape().get(1);
+        NDArray pooled = spatialMean(input).reshape(n, c);
+        NDArray w = master(weightReadjust, input).reshape(1, c);
+        NDArray b = master(biasReadjust, input).reshape(1, c);
+        NDArray gate = Activation.sigmoid(pooled.mul(w).add(b));
+        NDArray mean = gate.mean();
+        NDArray std = gate.sub(mean).square().mean().sqrt();
+        double[] v = NDArrays.stack(new NDList(mean, std, gate.min(), gate.max()))
+                .toType(DataType.FLOAT64, false)
+                .toDoubleArray();
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("gate_mean", v[0]);
+        values.put("gate_std", v[1]);
+        values.put("gate_min", v[2]);
+        values.put("gate_max", v[3]);
+        return values;
+    }
+
+    /** A parameter's master value, detached, on x's device and owned by x's manager. */
+    private static NDArray master(Parameter p, NDArray x) {
+        NDArray detached = p.getArray().stopGradient();
+        detached.attach(x.getManager());
+        return detached.toDevice(x.getDevice(), false);
     }
 }

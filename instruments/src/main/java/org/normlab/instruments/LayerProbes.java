@@ -1,0 +1,148 @@
+package org.normlab.instruments;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.normlab.norm.LayerProbe;
+import org.normlab.norm.RunningStats;
+import org.normlab.norm.Standardizer;
+
+/**
+ * Per-layer batch-noise probes for {@code layers.csv}: how far one training batch's statistics
+ * are from the running ones, per norm layer, and a plugin's own values ({@link LayerProbe}).
+ *
+ * <p>Arm it around the one training step to sample, and read the samples after:
+ * <pre>{@code
+ * try (LayerProbes probes = LayerProbes.arm(layers, ghostSize)) {
+ *     trainStep.step(x, y, lr);
+ *     rows = probes.samples();
+ * }
+ * }</pre>
+ * Nothing is installed between sampled steps, so the log costs nothing when off and nothing on
+ * the steps in between. On a sampled step each layer's step is decorated: before the layer's
+ * own step runs, a few reductions over its (detached) input on the engine give per-channel
+ * vectors, and two scalars per layer (plus a probe's values) come back to Java. The step then
+ * runs as in training, noise wrappers included. The running statistics compared against are
+ * those from before this step's update: the ones the layer would use in eval at that moment.
+ * While armed, a layer takes its generic path (see {@link StepSwap}): the same formula, with
+ * rounding that may differ in the last bits from an unsampled step.
+ */
+public final class LayerProbes implements AutoCloseable {
+
+    private final List<Probe> probes = new ArrayList<>();
+    private final StepSwap swap;
+
+    private LayerProbes(List<NormLayer> layers, int normalizationBatch) {
+        swap = new StepSwap(layers, (layer, step) -> {
+            Probe p = new Probe(layer, step, normalizationBatch);
+            probes.add(p);
+            return p;
+        });
+    }
+
+    /**
+     * @param layers the layers to sample, from {@link NormLayers#find}
+     * @param normalizationBatch the samples each layer normalizes together: a ghost wrapper's
+     *     {@code size}, so that the noise of the batches actually used is measured (the batch is
+     *     cut along axis 0 as the ghost wrapper cuts it, and the values averaged over the
+     *     pieces); 0 for the whole batch
+     */
+    public static LayerProbes arm(List<NormLayer> layers, int normalizationBatch) {
+        if (normalizationBatch < 0) {
+            throw new IllegalArgumentException("normalizationBatch must be 0 (whole batch) or positive, got " + normalizationBatch);
+        }
+        return new LayerProbes(layers, normalizationBatch);
+    }
+
+    /**
+     * One sample per layer, in layer order, from the first training-mode pass since arming.
+     *
+     * @throws IllegalStateException when a layer has seen no training batch yet
+     */
+    public List<LayerSample> samples() {
+        List<LayerSample> samples = new ArrayList<>();
+        for (Probe p : probes) {
+            if (p.sample == null) {
+                throw new IllegalStateException(String.format(
+                        "norm layer %d (%s, %s) saw no training batch while the probes were armed: arm them around a "
+                                + "training step, and make sure the layer calls standardize() when its step is not the plain one",
+                        p.layer.index(), p.layer.path(), p.layer.block().getClass().getName()));
+            }
+            samples.add(p.sample);
+        }
+        return List.copyOf(samples);
+    }
+
+    /** Puts the layers' own steps back. */
+    @Override
+    public void close() {
+        swap.close();
+    }
+
+    /** Measures the first training input it sees, then hands it on to the layer's step. */
+    private static final class Probe implements Standardizer {
+
+        private final NormLayer layer;
+        private final Standardizer inner;
+        private final int normalizationBatch;
+        private LayerSample sample;
+
+        Probe(NormLayer layer, Standardizer inner, int normalizationBatch) {
+            this.layer = layer;
+            this.inner = inner;
+            this.normalizationBatch = normalizationBatch;
+        }
+
+        @Override
+        public NDArray standardize(NDArray x, RunningStats stats, boolean training) {
+            if (training && sample == null) {
+                sample = measure(x.stopGradient(), stats);
+            }
+            return inner.standardize(x, stats, training);
+        }
+
+        private LayerSample measure(NDArray x, RunningStats stats) {
+            NDArray runMean = float64Copy(stats.mean(), x);
+            NDArray runVarEps = float64Copy(stats.var(), x).add(stats.eps());
+            NDArray runStd = runVarEps.sqrt();
+            NDList meanDevs = new NDList();
+            NDList logRatios = new NDList();
+            for (NDArray piece : pieces(x)) {
+                BatchMoments m = BatchMoments.of(piece);
+                NDArray mean = m.mean().toType(DataType.FLOAT64, false);
+                NDArray varEps = m.var().toType(DataType.FLOAT64, false).add(stats.eps());
+                meanDevs.add(mean.sub(runMean).abs().div(runStd).mean());
+                // |log(sigma_B / sigma_run)| = |log(var_B + eps) - log(var_run + eps)| / 2
+                logRatios.add(varEps.log().sub(runVarEps.log()).abs().mean().mul(0.5));
+            }
+            double[] v = NDArrays.stack(new NDList(NDArrays.stack(meanDevs).mean(), NDArrays.stack(logRatios).mean()))
+                    .toDoubleArray();
+            Map<String, Double> extra = layer.block() instanceof LayerProbe probe ? probe.probe(x) : Map.of();
+            return new LayerSample(layer, x.getShape().get(1), v[0], v[1], extra);
+        }
+
+        /** A float64 copy of a running statistic, owned by x's manager (freed with the step). */
+        private static NDArray float64Copy(NDArray running, NDArray x) {
+            NDArray copy = running.duplicate();
+            copy.attach(x.getManager());
+            return copy.toType(DataType.FLOAT64, false);
+        }
+
+        /** x cut along axis 0 as the ghost wrapper cuts it, or x whole. */
+        private NDList pieces(NDArray x) {
+            long batch = x.getShape().get(0);
+            if (normalizationBatch == 0 || batch <= normalizationBatch) {
+                return new NDList(x);
+            }
+            long[] cuts = new long[(int) ((batch - 1) / normalizationBatch)];
+            for (int i = 0; i < cuts.length; i++) {
+                cuts[i] = (long) (i + 1) * normalizationBatch;
+            }
+            return x.split(cuts, 0);
+        }
+    }
+}
