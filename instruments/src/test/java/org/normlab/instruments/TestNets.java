@@ -143,4 +143,27 @@ final class TestNets {
             }
         }
     }
+
+    /** Sets a parameter of block by its name (runningMean, gamma, weightReadjust, ...). */
+    static void set(Block block, String name, float... values) {
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+            if (p.getValue().getName().equals(name)) {
+                p.getValue().getArray().set(values);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no parameter " + name + " in " + block);
+    }
+
+    /** A fixed small batch of shape (n, c, h, w), channel means apart: x = c + 0.5 + sin(i) * (1 + c / 2). */
+    static float[] fixedBatch(Shape shape) {
+        int c = (int) shape.get(1);
+        int perChannel = (int) (shape.size() / (shape.get(0) * c));
+        float[] x = new float[(int) shape.size()];
+        for (int i = 0; i < x.length; i++) {
+            int channel = (i / perChannel) % c;
+            x[i] = (float) (channel + 0.5 + Math.sin(1.3 * i) * (1 + channel / 2.0));
+        }
+        return x;
+    }
 }
