@@ -22,16 +22,22 @@ final class StepSwap implements AutoCloseable {
      */
     StepSwap(List<NormLayer> layers, BiFunction<NormLayer, Standardizer, Standardizer> replace) {
         this.layers = layers;
-        for (NormLayer layer : layers) {
-            Standardizer current = layer.block().getStandardizer();
-            originals.add(current);
-            layer.block().setStandardizer(replace.apply(layer, current));
+        try {
+            for (NormLayer layer : layers) {
+                Standardizer current = layer.block().getStandardizer();
+                Standardizer replacement = replace.apply(layer, current);
+                originals.add(current);
+                layer.block().setStandardizer(replacement);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
     }
 
     @Override
     public void close() {
-        for (int i = 0; i < layers.size(); i++) {
+        for (int i = 0; i < originals.size(); i++) {
             layers.get(i).block().setStandardizer(originals.get(i));
         }
     }

@@ -15,11 +15,15 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.normlab.norm.AbstractBatchNormBlock;
+import org.normlab.norm.LayerProbe;
+import org.normlab.norm.NormOptions;
 import org.normlab.norm.Standardizer;
 
 /** layers.csv's values against float64 hand computations on a fixed small batch. */
@@ -144,6 +148,48 @@ class LayerProbesTest {
             for (int i = 0; i < layers.size(); i++) {
                 assertSame(steps.get(i), layers.get(i).block().getStandardizer(), "no trace left when off");
             }
+        }
+    }
+
+    @Test
+    void aThirdPartyNormExposesItsOwnValues() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block layer = new PluginNorm(TestNets.REGISTRY.validate("bn", Map.of()));
+            layer.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, SHAPE);
+            TestNets.set(layer, "runningMean", RUN_MEAN);
+            TestNets.set(layer, "runningVar", RUN_VAR);
+            float[] x = TestNets.fixedBatch(SHAPE);
+            LayerSample sample = sampleOneStep(manager, layer, x, SHAPE, 0);
+            assertEquals(List.of("input_max", "input_min"), List.copyOf(sample.extra().keySet()));
+            double max = Double.NEGATIVE_INFINITY;
+            double min = Double.POSITIVE_INFINITY;
+            for (float v : x) {
+                max = Math.max(max, v);
+                min = Math.min(min, v);
+            }
+            assertClose(max, sample.extra().get("input_max"), "input_max");
+            assertClose(min, sample.extra().get("input_min"), "input_min");
+            assertClose(meanDev(TestNets.moments(x, SHAPE, false)), sample.meanDev(), "mean_dev");
+        }
+    }
+
+    /** A plugin's norm: plain batch norm that reports the range of its input. */
+    static final class PluginNorm extends AbstractBatchNormBlock implements LayerProbe {
+        PluginNorm(NormOptions options) {
+            super((byte) 1, options);
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+            return new NDList(standardize(store, inputs.singletonOrThrow(), training));
+        }
+
+        @Override
+        public Map<String, Double> probe(NDArray input) {
+            Map<String, Double> values = new LinkedHashMap<>();
+            values.put("input_max", (double) input.max().getFloat());
+            values.put("input_min", (double) input.min().getFloat());
+            return values;
         }
     }
 

@@ -65,6 +65,20 @@ class PreciseStatsTest {
     }
 
     @Test
+    void aGhostLayerIsAveragedOverTheWholeBatchesHandedIn() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block layer = TestNets.layer(manager, "ghost", Map.of("inner", "bn", "size", 2), SHAPE);
+            List<NDArray> batches = TestNets.batches(manager, SHAPE, 3, 31);
+            double[][] expected = TestNets.averageOfBatchMoments(batches.stream().map(NDArray::toFloatArray).toList(), SHAPE);
+            RunningStats stats = ((AbstractBatchNormBlock) layer).storedRunningStats();
+            try (PreciseStats precise = PreciseStats.install(layer, new ParameterStore(manager, false), lists(batches))) {
+                assertRelative(expected[0], doubles(stats.mean()), REL, 0, "ghost mean");
+                assertRelative(expected[1], doubles(stats.var()), REL, 0, "ghost var");
+            }
+        }
+    }
+
+    @Test
     void aLayerDeepInANetworkGetsTheAverageOverItsOwnInputs() {
         Shape input = new Shape(4, 3, 6, 6);
         try (NDManager manager = NDManager.newBaseManager()) {
