@@ -55,7 +55,9 @@ public final class PreciseStats implements AutoCloseable {
      * Computes the precise statistics over {@code batches} (model inputs, as for {@code
      * forward}) and installs them in every norm layer with running statistics.
      *
-     * @throws IllegalArgumentException when there is no batch, or a layer never reached its step
+     * @throws IllegalArgumentException when there is no batch
+     * @throws IllegalStateException when a layer did not route a training pass through its step
+     *     (the trained statistics are put back before either is thrown)
      */
     public static PreciseStats install(Block model, ParameterStore store, Iterator<NDList> batches) {
         List<NormLayer> layers = NormLayers.find(model);
