@@ -61,7 +61,7 @@ public record Baseline(String sweep, List<String> groupKeys, List<Baseline.Group
     }
 
     public void write(Path file) {
-        ObjectNode root = ResultFiles.JSON.createObjectNode();
+        ObjectNode root = org.normlab.results.ResultJson.READER.createObjectNode();
         root.put("format", FORMAT);
         root.put("version", VERSION);
         root.put("sweep", sweep);
@@ -86,7 +86,7 @@ public record Baseline(String sweep, List<String> groupKeys, List<Baseline.Group
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            ResultFiles.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
+            org.normlab.results.ResultJson.READER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
         } catch (IOException e) {
             throw new UserError("cannot write the baseline " + file + ": " + e.getMessage(), e);
         }

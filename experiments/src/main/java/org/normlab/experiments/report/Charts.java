@@ -98,7 +98,7 @@ final class Charts {
             YIntervalSeriesCollection loss = new YIntervalSeriesCollection();
             List<Color> seriesColors = new ArrayList<>();
             for (GroupRow row : e.getValue()) {
-                List<TrialResult> trials = row.completedTrials().stream().filter(t -> !t.history().isEmpty()).toList();
+                List<TrialOutcome> trials = row.completedTrials().stream().filter(t -> !t.history().isEmpty()).toList();
                 if (trials.isEmpty()) {
                     continue;
                 }
@@ -127,9 +127,9 @@ final class Charts {
                         + "trials (seeds) of the group, the shaded band ±1 sample std (n−1).");
     }
 
-    private static YIntervalSeries curve(String name, List<TrialResult> trials, boolean accuracy) {
+    private static YIntervalSeries curve(String name, List<TrialOutcome> trials, boolean accuracy) {
         Map<Integer, List<Double>> byEpoch = new TreeMap<>();
-        for (TrialResult t : trials) {
+        for (TrialOutcome t : trials) {
             for (Epoch ep : t.history()) {
                 double v = accuracy ? ep.valAcc() : ep.trainLoss();
                 if (!Double.isNaN(v)) {

@@ -1,5 +1,6 @@
 package org.normlab.experiments.report;
 
+import org.normlab.results.TrialStatus;
 import java.util.List;
 import java.util.Map;
 
@@ -20,13 +21,13 @@ public record GroupRow(
         int missing,
         int conflicts,
         Map<String, Summary> summaries,
-        List<TrialResult> trials) {
+        List<TrialOutcome> trials) {
 
     public Summary summary(Metric m) {
         return summaries.getOrDefault(m.name(), Summary.EMPTY);
     }
 
-    public List<TrialResult> completedTrials() {
+    public List<TrialOutcome> completedTrials() {
         return trials.stream().filter(t -> t.status() == TrialStatus.COMPLETED).toList();
     }
 }

@@ -1,5 +1,7 @@
 package org.normlab.experiments.report;
 
+import org.normlab.results.TrialStatus;
+import org.normlab.results.Conflict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,10 +44,10 @@ public final class Report {
     }
 
     /** The standard metrics and one per dataset component that any result has. */
-    private static List<Metric> metrics(List<TrialResult> results) {
+    private static List<Metric> metrics(List<TrialOutcome> results) {
         List<Metric> metrics = new ArrayList<>(Metric.STANDARD);
         Set<String> components = new TreeSet<>();
-        for (TrialResult r : results) {
+        for (TrialOutcome r : results) {
             r.metrics().keySet().stream().filter(k -> k.startsWith(Metric.COMPONENT_PREFIX)).forEach(components::add);
         }
         components.forEach(c -> metrics.add(Metric.byName(c)));
@@ -55,17 +57,17 @@ public final class Report {
     private static List<GroupRow> rows(SweepData data, List<Metric> metrics) {
         Map<Settings, List<PlannedTrial>> planned = new LinkedHashMap<>();
         data.planned().forEach(t -> planned.computeIfAbsent(settings(t.swept()), k -> new ArrayList<>()).add(t));
-        Map<Settings, List<TrialResult>> results = new LinkedHashMap<>();
+        Map<Settings, List<TrialOutcome>> results = new LinkedHashMap<>();
         planned.keySet().forEach(s -> results.put(s, new ArrayList<>()));
         data.results().forEach(r -> results.computeIfAbsent(r.swept(), k -> new ArrayList<>()).add(r));
         Set<String> missing = data.missing().stream().map(PlannedTrial::trialId).collect(Collectors.toSet());
         Set<String> conflicting = data.conflicts().stream().map(Conflict::trialId).collect(Collectors.toSet());
 
         List<GroupRow> rows = new ArrayList<>();
-        for (Map.Entry<Settings, List<TrialResult>> e : results.entrySet()) {
+        for (Map.Entry<Settings, List<TrialOutcome>> e : results.entrySet()) {
             List<PlannedTrial> plan = planned.getOrDefault(e.getKey(), List.of());
-            List<TrialResult> trials = e.getValue();
-            List<TrialResult> completed = trials.stream().filter(t -> t.status() == TrialStatus.COMPLETED).toList();
+            List<TrialOutcome> trials = e.getValue();
+            List<TrialOutcome> completed = trials.stream().filter(t -> t.status() == TrialStatus.COMPLETED).toList();
             Map<String, Summary> summaries = new LinkedHashMap<>();
             for (Metric m : metrics) {
                 List<Double> values = completed.stream()
@@ -93,7 +95,7 @@ public final class Report {
         return s == null ? Settings.NONE : s;
     }
 
-    private static int count(List<TrialResult> trials, TrialStatus status) {
+    private static int count(List<TrialOutcome> trials, TrialStatus status) {
         return (int) trials.stream().filter(t -> t.status() == status).count();
     }
 

@@ -1,5 +1,6 @@
 package org.normlab.experiments.report;
 
+import org.normlab.results.TrialStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -175,7 +176,7 @@ final class ReportContent {
                             String.join(", ", c.files().stream().map(Object::toString).toList()))).toList(),
                     List.of(false, false, false));
         }
-        List<TrialResult> bad = d.results().stream().filter(r -> r.status() != TrialStatus.COMPLETED).toList();
+        List<TrialOutcome> bad = d.results().stream().filter(r -> r.status() != TrialStatus.COMPLETED).toList();
         if (!bad.isEmpty()) {
             doc.heading(1, "Diverged and failed trials");
             doc.table(List.of("trial", "settings", "seed", "status", "detail"),

@@ -1,12 +1,10 @@
 package org.normlab.experiments.report;
 
-import com.fasterxml.jackson.core.JsonLocation;
+import org.normlab.results.ResultJson;
+import org.normlab.results.TrialStatus;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
@@ -15,42 +13,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.normlab.experiments.UserError;
 
 /** Reads the result files of RESULTS-FORMAT.md; anything malformed is a {@link UserError} naming the file. */
 final class ResultFiles {
 
-    static final ObjectMapper JSON =
-            JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
-
     private static final CsvMapper CSV = new CsvMapper();
 
     private ResultFiles() {}
 
-    /** The JSON in {@code file}; syntax errors name the line and column. */
     static JsonNode readJson(Path file) {
-        try {
-            JsonNode node = JSON.readTree(file.toFile());
-            if (node == null || node.isMissingNode()) {
-                throw new UserError(file + ": the file is empty; expected JSON");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new UserError(file + ": not valid JSON: " + describe(e), e);
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
-        }
+        return ResultJson.read(file);
     }
 
-    /** "line 3, column 7: Unexpected character ..." */
     static String describe(JsonProcessingException e) {
-        JsonLocation at = e.getLocation();
-        String where = at == null || at.getLineNr() < 0
-                ? ""
-                : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-        return where + e.getOriginalMessage();
+        return ResultJson.describe(e);
     }
 
     static String readText(Path file) {
@@ -81,12 +59,17 @@ final class ResultFiles {
     }
 
     /** One trial's result.json; its history falls back to metrics.csv beside it. */
-    static TrialResult readResult(Path file) {
+    static TrialOutcome readResult(Path file) {
         JsonNode r = readJson(file);
-        String where = file.toString();
         if (!r.isObject()) {
-            throw new UserError(where + ": expected a JSON object, found " + kind(r));
+            throw new UserError(file + ": expected a JSON object, found " + kind(r));
         }
+        return readResult(file, r);
+    }
+
+    /** A result.json already read. */
+    static TrialOutcome readResult(Path file, JsonNode r) {
+        String where = file.toString();
         String id = requireText(r, "trial_id", where);
         String statusText = requireText(r, "status", where);
         TrialStatus status = TrialStatus.parse(statusText);
@@ -111,7 +94,7 @@ final class ResultFiles {
         } else if (r.hasNonNull("error")) {
             detail = r.get("error").asText();
         }
-        return new TrialResult(
+        return new TrialOutcome(
                 id,
                 r.path("sweep").asText(null),
                 status,
@@ -119,7 +102,6 @@ final class ResultFiles {
                 swept(r.get("swept"), where),
                 r.get("config"),
                 metrics(metricsNode, where),
-                metricsNode.isMissingNode() ? JSON.nullNode() : metricsNode,
                 history,
                 detail,
                 file);
@@ -246,15 +228,10 @@ final class ResultFiles {
     }
 
     private static String requireText(JsonNode node, String field, String where) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isTextual() || v.asText().isBlank()) {
-            throw new UserError(String.format(
-                    "%s: '%s' must be a non-empty string, found %s", where, field, v == null ? "nothing" : v));
-        }
-        return v.asText();
+        return ResultJson.requireText(node, field, where);
     }
 
     static String kind(JsonNode n) {
-        return n.getNodeType().name().toLowerCase(Locale.ROOT);
+        return ResultJson.kind(n);
     }
 }

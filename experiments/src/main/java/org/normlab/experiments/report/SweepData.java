@@ -1,5 +1,8 @@
 package org.normlab.experiments.report;
 
+import org.normlab.results.Conflict;
+import org.normlab.results.FileNames;
+import org.normlab.results.TrialCopies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -21,13 +24,13 @@ import org.normlab.experiments.UserError;
  * The result files of one sweep, merged from one or more shard folders: the plan (trials.json),
  * the sweep definition (sweep.yaml) and every trial's result.json. A trial id found in several
  * folders counts once when its copies agree and is a {@link Conflict} (left out of every
- * statistic) when they do not.
+ * statistic) when they do not, by the rule of {@link TrialCopies} that {@code merge} applies too.
  */
 public final class SweepData {
 
-    static final String TRIALS = "trials.json";
-    static final String SWEEP = "sweep.yaml";
-    static final String RESULT = "result.json";
+    static final String TRIALS = FileNames.TRIALS;
+    static final String SWEEP = FileNames.SWEEP;
+    static final String RESULT = FileNames.RESULT;
 
     private final String name;
     private final List<Path> dirs;
@@ -35,7 +38,7 @@ public final class SweepData {
     private final List<String> sweptKeys;
     private final boolean planKnown;
     private final List<PlannedTrial> planned;
-    private final List<TrialResult> results;
+    private final List<TrialOutcome> results;
     private final List<Conflict> conflicts;
     private final int duplicates;
     private final List<String> warnings;
@@ -64,22 +67,23 @@ public final class SweepData {
             throw new UserError("no result folder given; give at least one OUT/<sweep name> folder");
         }
         Builder b = new Builder();
-        Map<String, List<TrialResult>> copies = new LinkedHashMap<>();
+        TrialCopies copies = new TrialCopies();
+        Map<Path, TrialOutcome> outcomes = new LinkedHashMap<>();
         for (Path dir : dirs) {
             b.dirs.add(dir);
-            readFolder(dir, b, copies);
+            readFolder(dir, b, copies, outcomes);
         }
-        b.merge(copies);
+        b.merge(copies, outcomes);
         return new SweepData(b);
     }
 
-    private static void readFolder(Path dir, Builder b, Map<String, List<TrialResult>> copies) {
+    private static void readFolder(Path dir, Builder b, TrialCopies copies, Map<Path, TrialOutcome> outcomes) {
         if (!Files.isDirectory(dir)) {
             throw new UserError(dir + ": no such folder; give a sweep's result folder (OUT/<sweep name>)");
         }
         Path trials = dir.resolve(TRIALS);
         Path sweep = dir.resolve(SWEEP);
-        List<Path> resultFiles = resultFiles(dir);
+        List<Path> resultFiles = TrialCopies.resultFiles(dir);
         if (!Files.isRegularFile(trials) && !Files.isRegularFile(sweep) && resultFiles.isEmpty()) {
             throw new UserError(String.format(
                     "%s is not a sweep's result folder: it has no %s, %s or <trial>/%s%s",
@@ -110,22 +114,8 @@ public final class SweepData {
                 b.warnings.add(sweep + " differs from the first folder's " + SWEEP + "; the first is shown");
             }
         }
-        for (Path f : resultFiles) {
-            TrialResult r = ResultFiles.readResult(f);
-            copies.computeIfAbsent(r.trialId(), k -> new ArrayList<>()).add(r);
-        }
-    }
-
-    /** {@code dir}/X/result.json for every sub-folder X, sorted by path. */
-    private static List<Path> resultFiles(Path dir) {
-        try (Stream<Path> children = Files.list(dir)) {
-            return children.filter(Files::isDirectory)
-                    .map(d -> d.resolve(RESULT))
-                    .filter(Files::isRegularFile)
-                    .sorted()
-                    .collect(Collectors.toList());
-        } catch (IOException e) {
-            throw new UserError(dir + ": cannot list the folder: " + e.getMessage(), e);
+        for (TrialCopies.Copy c : copies.addFolder(dir, false)) {
+            outcomes.put(c.file(), ResultFiles.readResult(c.file(), c.result()));
         }
     }
 
@@ -182,7 +172,7 @@ public final class SweepData {
     }
 
     /** One result per trial id, conflicts left out, in plan order (unplanned ones last). */
-    public List<TrialResult> results() {
+    public List<TrialOutcome> results() {
         return results;
     }
 
@@ -201,13 +191,13 @@ public final class SweepData {
 
     /** The planned trials without a result.json in any folder (conflicting ones have one). */
     public List<PlannedTrial> missing() {
-        Set<String> done = results.stream().map(TrialResult::trialId).collect(Collectors.toSet());
+        Set<String> done = results.stream().map(TrialOutcome::trialId).collect(Collectors.toSet());
         conflicts.forEach(c -> done.add(c.trialId()));
         return planned.stream().filter(t -> !done.contains(t.trialId())).collect(Collectors.toList());
     }
 
     /** Results whose trial id is not in trials.json (from an earlier version of the sweep, say). */
-    public List<TrialResult> unplanned() {
+    public List<TrialOutcome> unplanned() {
         Set<String> plannedIds = planned.stream().map(PlannedTrial::trialId).collect(Collectors.toSet());
         return results.stream().filter(r -> !plannedIds.contains(r.trialId())).collect(Collectors.toList());
     }
@@ -218,7 +208,7 @@ public final class SweepData {
         sweptKeys.forEach(k -> values.put(k, new LinkedHashSet<>()));
         List<Settings> all = planKnown
                 ? planned.stream().map(PlannedTrial::swept).collect(Collectors.toList())
-                : results.stream().map(TrialResult::swept).collect(Collectors.toList());
+                : results.stream().map(TrialOutcome::swept).collect(Collectors.toList());
         for (Settings s : all) {
             s.values().forEach((k, v) -> values.computeIfAbsent(k, x -> new LinkedHashSet<>()).add(Settings.display(v)));
         }
@@ -231,7 +221,7 @@ public final class SweepData {
     public List<Integer> seeds() {
         Stream<Integer> seeds = planKnown
                 ? planned.stream().map(PlannedTrial::seed)
-                : results.stream().map(TrialResult::seed);
+                : results.stream().map(TrialOutcome::seed);
         return seeds.filter(s -> s != null).collect(Collectors.toCollection(TreeSet::new)).stream().toList();
     }
 
@@ -243,29 +233,26 @@ public final class SweepData {
         final Set<String> sweptKeys = new LinkedHashSet<>();
         boolean planKnown;
         final Map<String, PlannedTrial> planned = new LinkedHashMap<>();
-        final List<TrialResult> results = new ArrayList<>();
+        final List<TrialOutcome> results = new ArrayList<>();
         final List<Conflict> conflicts = new ArrayList<>();
         int duplicates;
         final List<String> warnings = new ArrayList<>();
 
-        void merge(Map<String, List<TrialResult>> copies) {
+        void merge(TrialCopies copies, Map<Path, TrialOutcome> outcomes) {
             Set<String> sweepNames = new TreeSet<>();
-            for (List<TrialResult> same : copies.values()) {
-                TrialResult first = same.get(0);
+            copies.byTrial().forEach((id, same) -> {
+                TrialOutcome first = outcomes.get(same.get(0).file());
                 if (first.sweep() != null) {
                     sweepNames.add(first.sweep());
                 }
-                List<TrialResult> differing = same.stream().filter(r -> !r.sameOutcome(first)).toList();
-                if (differing.isEmpty()) {
+                Conflict conflict = copies.conflict(id);
+                if (conflict == null) {
                     duplicates += same.size() - 1;
                     results.add(withSettings(first));
                 } else {
-                    conflicts.add(new Conflict(
-                            first.trialId(),
-                            same.stream().map(TrialResult::file).toList(),
-                            difference(first, differing.get(0))));
+                    conflicts.add(conflict);
                 }
-            }
+            });
             if (sweepNames.size() > 1) {
                 throw new UserError(String.format(
                         "the folders %s hold results of different sweeps %s; give the shards of one sweep",
@@ -273,43 +260,25 @@ public final class SweepData {
             }
             results.forEach(r -> sweptKeys.addAll(r.swept().values().keySet()));
             List<String> order = new ArrayList<>(planned.keySet());
-            results.sort(Comparator.comparingInt((TrialResult r) -> {
+            results.sort(Comparator.comparingInt((TrialOutcome r) -> {
                         int i = order.indexOf(r.trialId());
                         return i < 0 ? Integer.MAX_VALUE : i;
                     })
-                    .thenComparing(TrialResult::trialId));
+                    .thenComparing(TrialOutcome::trialId));
             name = !sweepNames.isEmpty()
                     ? sweepNames.iterator().next()
                     : sweepYamlName != null ? sweepYamlName : String.valueOf(dirs.get(0).toAbsolutePath().getFileName());
         }
 
         /** The swept settings of trials.json when result.json has none. */
-        private TrialResult withSettings(TrialResult r) {
+        private TrialOutcome withSettings(TrialOutcome r) {
             if (r.swept() != null) {
                 return r;
             }
             PlannedTrial p = planned.get(r.trialId());
             Settings s = p != null && p.swept() != null ? p.swept() : Settings.NONE;
-            return new TrialResult(r.trialId(), r.sweep(), r.status(), r.seed(), s, r.config(),
-                    r.metrics(), r.metricsNode(), r.history(), r.detail(), r.file());
-        }
-
-        private static String difference(TrialResult a, TrialResult b) {
-            if (a.status() != b.status()) {
-                return "status " + a.status().id() + " vs " + b.status().id();
-            }
-            Set<String> fields = new TreeSet<>();
-            a.metricsNode().fieldNames().forEachRemaining(fields::add);
-            b.metricsNode().fieldNames().forEachRemaining(fields::add);
-            List<String> diffs = new ArrayList<>();
-            for (String f : fields) {
-                JsonNode x = a.metricsNode().get(f);
-                JsonNode y = b.metricsNode().get(f);
-                if (x == null || !x.equals(y)) {
-                    diffs.add(f + " " + x + " vs " + y);
-                }
-            }
-            return diffs.isEmpty() ? "metrics " + a.metricsNode() + " vs " + b.metricsNode() : String.join(", ", diffs);
+            return new TrialOutcome(r.trialId(), r.sweep(), r.status(), r.seed(), s, r.config(),
+                    r.metrics(), r.history(), r.detail(), r.file());
         }
     }
 }

@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Trial;
-import org.normlab.experiments.results.ResultStore;
-import org.normlab.experiments.results.TrialResult;
+import org.normlab.results.ResultStore;
+import org.normlab.results.TrialResult;
+import org.normlab.results.TrialStatus;
 import org.normlab.experiments.train.DataFactory;
 import org.normlab.experiments.train.Progress;
 import org.normlab.experiments.wiring.Devices;
@@ -65,8 +66,8 @@ public final class ParallelRunner {
         List<Trial> pending = new ArrayList<>();
         for (Trial trial : sweep.trials()) {
             TrialResult previous = store.read(trial.id());
-            if (previous != null && !TrialResult.FAILED.equals(previous.status())) {
-                progress.trialSkipped(trial.index() + 1, total, trial.id(), previous.status());
+            if (previous != null && previous.status().isFinished()) {
+                progress.trialSkipped(trial.index() + 1, total, trial.id(), previous.status().id());
             } else {
                 pending.add(trial);
             }
@@ -81,7 +82,7 @@ public final class ParallelRunner {
             if (r == null) {
                 missing.add(trial.id());
                 notCompleted++;
-            } else if (!TrialResult.COMPLETED.equals(r.status())) {
+            } else if (r.status() != TrialStatus.COMPLETED) {
                 notCompleted++;
                 console.printf("  trial %s %s%s%n", r.trialId(), r.status(),
                         r.error() != null ? ": " + r.error() : r.divergedEpoch() != null ? " at epoch " + r.divergedEpoch() : "");
@@ -91,7 +92,7 @@ public final class ParallelRunner {
             console.printf("  no result for %d trial(s), their worker stopped early (see its output above): %s%n",
                     missing.size(), String.join(", ", missing));
         }
-        store.writeResultsCsv(sweep);
+        store.writeResultsCsv(sweep.axes(), sweep.plan());
         Path report = reports.write(store.dir());
         console.printf("results: %s%nreport:  %s%n", store.dir().resolve("results.csv"), report);
         if (notCompleted > 0) {

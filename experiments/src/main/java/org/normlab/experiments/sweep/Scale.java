@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Trial;
-import org.normlab.experiments.results.AtomicFiles;
-import org.normlab.experiments.results.ResultStore;
+import org.normlab.results.AtomicFiles;
+import org.normlab.results.ResultStore;
 import org.normlab.experiments.train.DataFactory;
 import org.normlab.experiments.train.Progress;
 
@@ -37,7 +37,7 @@ public record Scale(Shard shard, int parallel, Integer threads, ParallelRunner.W
     /** The whole sweep, one trial at a time. */
     public static final Scale SERIAL = new Scale(null, 1, null, null);
 
-    public static final String SHARD_FILE = "shard.json";
+    public static final String SHARD_FILE = org.normlab.results.FileNames.SHARD;
 
     /** {@code out/name}, or {@code out/name/shard-i-of-n} for a shard. */
     public Path folder(Path out, String sweepName) {
@@ -75,13 +75,7 @@ public record Scale(Shard shard, int parallel, Integer threads, ParallelRunner.W
         doc.put("shards", shard.count());
         ArrayNode ids = doc.putArray("trial_ids");
         part.trials().forEach(t -> ids.add(t.id()));
-        ArrayNode all = doc.putArray("sweep_trials");
-        for (Trial t : whole.trials()) {
-            ObjectNode row = all.addObject();
-            row.put("trial_id", t.id());
-            row.put("seed", t.seed());
-            row.set("swept", ResultStore.JSON.valueToTree(t.swept()));
-        }
+        doc.set("sweep_trials", ResultStore.planJson(whole.plan()));
         AtomicFiles.write(store.dir().resolve(SHARD_FILE), ResultStore.JSON.writeValueAsBytes(doc));
     }
 

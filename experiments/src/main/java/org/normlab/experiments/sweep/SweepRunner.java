@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Trial;
-import org.normlab.experiments.results.ResultStore;
-import org.normlab.experiments.results.TrialResult;
+import org.normlab.results.ResultStore;
+import org.normlab.results.TrialResult;
+import org.normlab.results.TrialStatus;
 import org.normlab.experiments.train.DataFactory;
 import org.normlab.experiments.train.ModelFactory;
 import org.normlab.experiments.train.Progress;
@@ -73,7 +74,7 @@ public final class SweepRunner {
         }
         Path dir = options.scale().folder(options.out(), sweep.name());
         try (ResultStore store = ResultStore.open(dir)) {
-            store.writeSweep(sweep);
+            store.writeSweep(sweep.document(), sweep.plan());
             options.scale().writeShardFile(store, whole, sweep);
             if (options.scale().parallel() > 1) {
                 return new ParallelRunner(console, reports, options.scale(), options.device()).run(sweep, store, shapes);
@@ -85,9 +86,9 @@ public final class SweepRunner {
             int total = sweep.trials().size();
             for (Trial trial : sweep.trials()) {
                 TrialResult previous = store.read(trial.id());
-                if (previous != null && !TrialResult.FAILED.equals(previous.status())) {
-                    progress.trialSkipped(trial.index() + 1, total, trial.id(), previous.status());
-                    notCompleted += TrialResult.COMPLETED.equals(previous.status()) ? 0 : 1;
+                if (previous != null && previous.status().isFinished()) {
+                    progress.trialSkipped(trial.index() + 1, total, trial.id(), previous.status().id());
+                    notCompleted += previous.status() == TrialStatus.COMPLETED ? 0 : 1;
                     continue;
                 }
                 int remaining = total - trial.index();
@@ -97,15 +98,15 @@ public final class SweepRunner {
                 long start = System.nanoTime();
                 TrialResult result = run.createChildInjector(new TrialModule(trial)).getInstance(TrialRunner.class).run();
                 seconds.add((System.nanoTime() - start) / 1e9);
-                if (!TrialResult.COMPLETED.equals(result.status())) {
+                if (result.status() != TrialStatus.COMPLETED) {
                     notCompleted++;
                     console.printf("  trial %s %s%s%n", trial.id(), result.status(),
                             result.error() != null ? ": " + result.error()
                                     : result.divergedEpoch() != null ? " at epoch " + result.divergedEpoch() : "");
                 }
-                store.writeResultsCsv(sweep);
+                store.writeResultsCsv(sweep.axes(), sweep.plan());
             }
-            store.writeResultsCsv(sweep);
+            store.writeResultsCsv(sweep.axes(), sweep.plan());
             Path report = reports.write(dir);
             console.printf("results: %s%nreport:  %s%n", dir.resolve("results.csv"), report);
             if (notCompleted > 0) {

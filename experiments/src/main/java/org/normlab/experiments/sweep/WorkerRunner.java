@@ -9,8 +9,9 @@ import java.util.Map;
 import org.normlab.experiments.UserError;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Trial;
-import org.normlab.experiments.results.ResultStore;
-import org.normlab.experiments.results.TrialResult;
+import org.normlab.results.ResultStore;
+import org.normlab.results.TrialResult;
+import org.normlab.results.TrialStatus;
 import org.normlab.experiments.train.Progress;
 import org.normlab.experiments.train.TrialRunner;
 import org.normlab.experiments.wiring.RunModule;
@@ -50,7 +51,7 @@ public final class WorkerRunner {
                 Trial trial = byId.get(trialIds.get(i));
                 progress.trialStarted(i + 1, trialIds.size(), trial.id(), SweepRunner.settings(trial), null);
                 TrialResult result = run.createChildInjector(new TrialModule(trial)).getInstance(TrialRunner.class).run();
-                if (!TrialResult.COMPLETED.equals(result.status())) {
+                if (result.status() != TrialStatus.COMPLETED) {
                     notCompleted++;
                     console.printf("  trial %s %s%s%n", trial.id(), result.status(),
                             result.error() != null ? ": " + result.error()

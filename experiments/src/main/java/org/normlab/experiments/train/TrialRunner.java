@@ -20,9 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.normlab.experiments.config.Trial;
 import org.normlab.experiments.config.TrialConfig;
-import org.normlab.experiments.results.AtomicFiles;
-import org.normlab.experiments.results.ResultStore;
-import org.normlab.experiments.results.TrialResult;
+import org.normlab.results.AtomicFiles;
+import org.normlab.results.ResultStore;
+import org.normlab.results.TrialResult;
+import org.normlab.results.TrialStatus;
 import org.normlab.norm.NormFactory;
 
 /**
@@ -66,7 +67,7 @@ public final class TrialRunner {
 
     public TrialResult run() throws IOException {
         long start = System.nanoTime();
-        store.writeConfig(trial);
+        store.writeConfig(trial.id(), trial.resolved());
         TrialConfig config = trial.config();
         List<TrialResult.Epoch> history = new ArrayList<>();
         Long params = null;
@@ -84,7 +85,7 @@ public final class TrialRunner {
                     config.optimizer().momentum(), config.optimizer().weightDecay(), config.optimizer().nesterov(),
                     both(progress, recorder));
             Trainer.Outcome outcome = trainer.fit(data.train(), data.val(), config.epochs());
-            String status = outcome.divergedEpoch() == null ? TrialResult.COMPLETED : TrialResult.DIVERGED;
+            TrialStatus status = outcome.divergedEpoch() == null ? TrialStatus.COMPLETED : TrialStatus.DIVERGED;
             result = result(status, history, params, outcome.divergedEpoch(), null, start);
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -92,7 +93,7 @@ public final class TrialRunner {
             if (e instanceof OutOfMemoryError) {
                 throw e;
             }
-            result = result(TrialResult.FAILED, history, params, null, describe(e), start);
+            result = result(TrialStatus.FAILED, history, params, null, describe(e), start);
         }
         store.writeResult(result);
         return result;
@@ -104,7 +105,7 @@ public final class TrialRunner {
     }
 
     private TrialResult result(
-            String status, List<TrialResult.Epoch> history, Long params, Integer diverged, String error, long start) {
+            TrialStatus status, List<TrialResult.Epoch> history, Long params, Integer diverged, String error, long start) {
         double wall = (System.nanoTime() - start) / 1e9;
         TrialResult.Metrics metrics = null;
         if (!history.isEmpty()) {

@@ -2,7 +2,7 @@ package org.normlab.experiments.wiring;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.name.Names;
-import org.normlab.experiments.results.ResultStore;
+import org.normlab.results.ResultStore;
 import org.normlab.experiments.train.Progress;
 
 /**

@@ -133,7 +133,7 @@ class ReportTest {
         var node = (com.fasterxml.jackson.databind.node.ObjectNode) SweepFixture.JSON.readTree(file.toFile());
         var history = node.remove("history");
         SweepFixture.JSON.writeValue(file.toFile(), node);
-        TrialResult r = ResultFiles.readResult(file);
+        TrialOutcome r = ResultFiles.readResult(file);
         assertEquals(5, r.history().size());
         assertEquals(history.get(4).get("val_acc").asDouble(), r.history().get(4).valAcc(), 1e-12);
         assertEquals(history.get(0).get("train_loss").asDouble(), r.history().get(0).trainLoss(), 1e-12);

@@ -1,5 +1,6 @@
 package org.normlab.experiments.report;
 
+import org.normlab.results.Conflict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

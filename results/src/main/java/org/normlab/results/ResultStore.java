@@ -1,4 +1,4 @@
-package org.normlab.experiments.results;
+package org.normlab.results;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,8 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.normlab.experiments.UserError;
-import org.normlab.experiments.config.Sweep;
-import org.normlab.experiments.config.Trial;
 
 /**
  * The results folder of one sweep ({@code OUT/<sweep name>/}, see RESULTS-FORMAT.md). Files
@@ -40,7 +38,7 @@ public final class ResultStore implements AutoCloseable {
             new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
-    static final List<String> METRIC_COLUMNS = List.of(
+    private static final List<String> METRIC_COLUMNS = List.of(
             "final_val_acc", "best_val_acc", "final_train_acc", "final_val_loss", "params", "train_img_s", "wall_s");
 
     private final Path dir;
@@ -135,27 +133,26 @@ public final class ResultStore implements AutoCloseable {
     }
 
     /** Writes sweep.yaml (the resolved sweep) and trials.json (every planned trial). */
-    public void writeSweep(Sweep sweep) throws IOException {
-        ObjectNode doc = JsonNodeFactory.instance.objectNode();
-        doc.put("name", sweep.name());
-        doc.put("source", sweep.source());
-        doc.set("seeds", JSON.valueToTree(sweep.seeds()));
-        doc.set("grid", sweep.grid());
-        doc.set("base", sweep.base());
-        AtomicFiles.write(dir.resolve("sweep.yaml"), YAML.writeValueAsBytes(doc));
+    public void writeSweep(JsonNode sweepDoc, List<PlanRow> plan) throws IOException {
+        AtomicFiles.write(dir.resolve(FileNames.SWEEP), YAML.writeValueAsBytes(sweepDoc));
+        AtomicFiles.write(dir.resolve(FileNames.TRIALS), JSON.writeValueAsBytes(planJson(plan)));
+    }
+
+    /** The plan as trials.json (and shard.json) hold it. */
+    public static ArrayNode planJson(List<PlanRow> plan) {
         ArrayNode trials = JsonNodeFactory.instance.arrayNode();
-        for (Trial t : sweep.trials()) {
+        for (PlanRow t : plan) {
             ObjectNode row = trials.addObject();
-            row.put("trial_id", t.id());
+            row.put("trial_id", t.trialId());
             row.put("seed", t.seed());
             row.set("swept", JSON.valueToTree(t.swept()));
         }
-        AtomicFiles.write(dir.resolve("trials.json"), JSON.writeValueAsBytes(trials));
+        return trials;
     }
 
     /** The trial's result, or null when it has none (never run, or interrupted). */
     public TrialResult read(String trialId) {
-        Path file = trialDir(trialId).resolve("result.json");
+        Path file = trialDir(trialId).resolve(FileNames.RESULT);
         if (!Files.isRegularFile(file)) {
             return null;
         }
@@ -166,18 +163,13 @@ public final class ResultStore implements AutoCloseable {
         }
     }
 
-    /** Whether a rerun of the sweep should skip this trial: it completed or diverged (failures rerun). */
-    public boolean isFinished(String trialId) {
-        TrialResult r = read(trialId);
-        return r != null && !TrialResult.FAILED.equals(r.status());
-    }
-
-    public void writeConfig(Trial trial) throws IOException {
-        AtomicFiles.write(trialDir(trial.id()).resolve("config.yaml"), YAML.writeValueAsBytes(trial.resolved()));
+    /** Writes the trial's resolved settings, config.yaml. */
+    public void writeConfig(String trialId, JsonNode resolved) throws IOException {
+        AtomicFiles.write(trialDir(trialId).resolve(FileNames.CONFIG), YAML.writeValueAsBytes(resolved));
     }
 
     public void writeResult(TrialResult result) throws IOException {
-        AtomicFiles.write(trialDir(result.trialId()).resolve("result.json"), JSON.writeValueAsBytes(result));
+        AtomicFiles.write(trialDir(result.trialId()).resolve(FileNames.RESULT), JSON.writeValueAsBytes(result));
     }
 
     /** Rewrites metrics.csv with every epoch so far. */
@@ -204,35 +196,36 @@ public final class ResultStore implements AutoCloseable {
             rows.add(row);
         }
         byte[] csv = new CsvMapper().writer(schema.build()).writeValueAsBytes(rows);
-        AtomicFiles.write(trialDir(trialId).resolve("metrics.csv"), csv);
+        AtomicFiles.write(trialDir(trialId).resolve(FileNames.METRICS), csv);
     }
 
     /**
-     * Rebuilds results.csv from the result.json files of the sweep's trials, in trial order.
+     * Rebuilds results.csv from the result.json files of the planned trials, in plan order.
      *
+     * @param axes the grid's axes, one column each
      * @return the number of rows written
      */
-    public int writeResultsCsv(Sweep sweep) throws IOException {
+    public int writeResultsCsv(List<String> axes, List<PlanRow> plan) throws IOException {
         CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
         schema.addColumn("trial_id").addColumn("status").addColumn("seed");
-        sweep.axes().forEach(schema::addColumn);
+        axes.forEach(schema::addColumn);
         METRIC_COLUMNS.forEach(schema::addColumn);
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Trial t : sweep.trials()) {
-            TrialResult r = read(t.id());
+        for (PlanRow t : plan) {
+            TrialResult r = read(t.trialId());
             if (r == null) {
                 continue;
             }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("trial_id", r.trialId());
-            row.put("status", r.status());
+            row.put("status", r.status().id());
             row.put("seed", r.seed());
-            sweep.axes().forEach(a -> row.put(a, t.swept().get(a)));
+            axes.forEach(a -> row.put(a, t.swept().get(a)));
             JsonNode m = JSON.valueToTree(r.metrics());
             METRIC_COLUMNS.forEach(c -> row.put(c, m == null || m.path(c).isNull() ? "" : m.path(c).asText()));
             rows.add(row);
         }
-        AtomicFiles.write(dir.resolve("results.csv"), new CsvMapper().writer(schema.build()).writeValueAsBytes(rows));
+        AtomicFiles.write(dir.resolve(FileNames.RESULTS_CSV), new CsvMapper().writer(schema.build()).writeValueAsBytes(rows));
         return rows.size();
     }
 

@@ -1,4 +1,4 @@
-package org.normlab.experiments.results;
+package org.normlab.results;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package org.normlab.experiments.results;
+package org.normlab.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.normlab.experiments.results;
+package org.normlab.results;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,9 +11,9 @@ import java.util.List;
  */
 public final class RunDependent {
 
-    static final List<String> TOP = List.of("finished_at", "rss_mb");
-    static final List<String> METRICS = List.of("train_img_s", "wall_s");
-    static final List<String> EPOCH = List.of("train_img_s", "epoch_s");
+    private static final List<String> TOP = List.of("finished_at", "rss_mb");
+    private static final List<String> METRICS = List.of("train_img_s", "wall_s");
+    private static final List<String> EPOCH = List.of("train_img_s", "epoch_s");
 
     private RunDependent() {}
 
@@ -32,18 +32,6 @@ public final class RunDependent {
                     }
                 });
             }
-        }
-        return copy;
-    }
-
-    /** A copy of a result's "metrics" object without its timings. */
-    public static JsonNode stripMetrics(JsonNode metrics) {
-        if (metrics == null) {
-            return null;
-        }
-        JsonNode copy = metrics.deepCopy();
-        if (copy instanceof ObjectNode m) {
-            m.remove(METRICS);
         }
         return copy;
     }

@@ -1,4 +1,4 @@
-package org.normlab.experiments.results;
+package org.normlab.results;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.Map;
 public record TrialResult(
         String trialId,
         String sweep,
-        String status,
+        TrialStatus status,
         long seed,
         Map<String, Object> swept,
         JsonNode config,
@@ -22,10 +22,6 @@ public record TrialResult(
         String device,
         double rssMb,
         String finishedAt) {
-
-    public static final String COMPLETED = "completed";
-    public static final String DIVERGED = "diverged";
-    public static final String FAILED = "failed";
 
     /** The summary metrics; null fields when nothing finished. */
     public record Metrics(
