@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.List;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.SweepLoader;
-import org.normlab.experiments.report.Reports;
+import org.normlab.report.Reports;
 import org.normlab.experiments.sweep.Scale;
 import org.normlab.experiments.sweep.SweepRunner;
 import org.normlab.experiments.sweep.WorkerRunner;

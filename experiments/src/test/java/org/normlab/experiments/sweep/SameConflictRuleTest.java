@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.normlab.experiments.report.SweepData;
+import org.normlab.report.SweepData;
 import org.normlab.results.Conflict;
 
 /**
