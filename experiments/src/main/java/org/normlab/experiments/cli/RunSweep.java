@@ -9,7 +9,6 @@ import org.normlab.experiments.config.SweepLoader;
 import org.normlab.report.Reports;
 import org.normlab.experiments.sweep.Scale;
 import org.normlab.experiments.sweep.SweepRunner;
-import org.normlab.experiments.sweep.WorkerRunner;
 import org.normlab.experiments.wiring.CoreModule;
 
 /** Loads a sweep file with its overrides and runs it through the composition root. */
@@ -30,11 +29,10 @@ final class RunSweep {
         NativeEngine.require();
         Injector core = Guice.createInjector(new CoreModule(common.registry()));
         List<String> workerTrials = options.workerTrialIds();
-        if (workerTrials != null) {
-            return new WorkerRunner(core, System.out)
-                    .run(sweep, workerTrials, scale.folder(options.out, sweep.name()), options.device);
-        }
         SweepRunner runner = new SweepRunner(core, System.out, dir -> Reports.write(List.of(dir), dir.resolve("report")));
+        if (workerTrials != null) {
+            return runner.runWorker(sweep, workerTrials, scale.folder(options.out, sweep.name()), options.device);
+        }
         return runner.run(sweep, new SweepRunner.Options(options.out, options.dryRun, options.device, scale));
     }
 }

@@ -20,7 +20,7 @@ import org.normlab.experiments.train.Progress;
 
 /**
  * How one run of a sweep is spread out: which {@link Shard} of the sweep it runs (all of it when
- * null) and how many trials it runs at once in worker processes ({@link ParallelRunner}).
+ * null) and how many trials it runs at once in worker processes ({@link InWorkerProcesses}).
  *
  * <p>A shard writes its own folder, {@code OUT/<sweep name>/shard-i-of-n/}, holding the usual
  * result files for its trials (trials.json lists the shard's trials) and {@code shard.json},
@@ -32,7 +32,7 @@ import org.normlab.experiments.train.Progress;
  * @param threads CPU threads per trial for the workers, or null for cores / parallel
  * @param workers starts the worker processes; needed when parallel > 1
  */
-public record Scale(Shard shard, int parallel, Integer threads, ParallelRunner.Workers workers) {
+public record Scale(Shard shard, int parallel, Integer threads, InWorkerProcesses.Workers workers) {
 
     /** The whole sweep, one trial at a time. */
     public static final Scale SERIAL = new Scale(null, 1, null, null);

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +14,6 @@ import java.util.stream.Collectors;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Trial;
 import org.normlab.results.ResultStore;
-import org.normlab.results.TrialResult;
-import org.normlab.results.TrialStatus;
 import org.normlab.experiments.train.DataFactory;
 import org.normlab.experiments.train.Progress;
 import org.normlab.experiments.wiring.Devices;
@@ -32,7 +29,7 @@ import org.normlab.experiments.wiring.Devices;
  * so the results equal a serial run's with the same CPU threads per trial (PyTorch's CPU
  * kernels sum in an order that depends on the number of threads).
  */
-public final class ParallelRunner {
+public final class InWorkerProcesses implements TrialExecution {
 
     /** Starts the worker processes. */
     @FunctionalInterface
@@ -48,69 +45,30 @@ public final class ParallelRunner {
     }
 
     private final PrintStream console;
-    private final SweepRunner.ReportWriter reports;
     private final Scale scale;
     private final String deviceOverride;
+    private final Map<String, DataFactory.Shape> shapes;
 
-    public ParallelRunner(PrintStream console, SweepRunner.ReportWriter reports, Scale scale, String deviceOverride) {
+    InWorkerProcesses(PrintStream console, Scale scale, String deviceOverride, Map<String, DataFactory.Shape> shapes) {
         this.console = console;
-        this.reports = reports;
         this.scale = scale;
         this.deviceOverride = deviceOverride;
+        this.shapes = shapes;
     }
 
-    /** Runs the trials without a result (or with a failed one), then writes results.csv and the report. */
-    public int run(Sweep sweep, ResultStore store, Map<String, DataFactory.Shape> shapes) throws IOException {
-        Progress progress = new Progress(console, false);
-        int total = sweep.trials().size();
-        List<Trial> pending = new ArrayList<>();
-        for (Trial trial : sweep.trials()) {
-            TrialResult previous = store.read(trial.id());
-            if (previous != null && previous.status().isFinished()) {
-                progress.trialSkipped(trial.index() + 1, total, trial.id(), previous.status().id());
-            } else {
-                pending.add(trial);
-            }
+    /** Splits the trials by estimated cost over the workers and waits for them all. */
+    @Override
+    public void run(Sweep sweep, List<Trial> pending, ResultStore store, Progress progress) throws IOException {
+        if (pending.isEmpty()) {
+            return;
         }
-        if (!pending.isEmpty()) {
-            runWorkers(sweep, pending, shapes);
-        }
-        int notCompleted = 0;
-        List<String> missing = new ArrayList<>();
-        for (Trial trial : sweep.trials()) {
-            TrialResult r = store.read(trial.id());
-            if (r == null) {
-                missing.add(trial.id());
-                notCompleted++;
-            } else if (r.status() != TrialStatus.COMPLETED) {
-                notCompleted++;
-                console.printf("  trial %s %s%s%n", r.trialId(), r.status(),
-                        r.error() != null ? ": " + r.error() : r.divergedEpoch() != null ? " at epoch " + r.divergedEpoch() : "");
-            }
-        }
-        if (!missing.isEmpty()) {
-            console.printf("  no result for %d trial(s), their worker stopped early (see its output above): %s%n",
-                    missing.size(), String.join(", ", missing));
-        }
-        store.writeResultsCsv(sweep.axes(), sweep.plan());
-        Path report = reports.write(store.dir());
-        console.printf("results: %s%nreport:  %s%n", store.dir().resolve("results.csv"), report);
-        if (notCompleted > 0) {
-            console.printf("%d of %d trials did not complete (diverged, failed or no result); see results.csv%n",
-                    notCompleted, total);
-            return SweepRunner.SOME_NOT_COMPLETED;
-        }
-        return SweepRunner.ALL_COMPLETED;
-    }
-
-    private void runWorkers(Sweep sweep, List<Trial> pending, Map<String, DataFactory.Shape> shapes) throws IOException {
         int n = Math.min(scale.parallel(), pending.size());
         List<List<Trial>> parts = Shard.balance(pending, t -> Scale.estimate(t, shapes).toMillis(), n);
         int threads = threadsPerWorker(scale.threads(), Runtime.getRuntime().availableProcessors(), scale.parallel());
         String requested = deviceOverride != null ? deviceOverride : commonDevice(sweep);
         int gpus = needsGpuCount(requested) ? gpuCount(requested) : 0;
         console.printf("running %d trial(s) in %d worker processes, %d CPU thread(s) each: %s%n", pending.size(), n, threads,
-                describe(parts, shapes));
+                describe(parts));
         List<Process> processes = new ArrayList<>();
         List<Thread> pipes = new ArrayList<>();
         Thread killer = new Thread(() -> processes.forEach(Process::destroy));
@@ -184,7 +142,7 @@ public final class ParallelRunner {
         return devices.size() == 1 ? devices.get(0) : null;
     }
 
-    private static String describe(List<List<Trial>> parts, Map<String, DataFactory.Shape> shapes) {
+    private String describe(List<List<Trial>> parts) {
         List<String> each = new ArrayList<>();
         for (int k = 0; k < parts.size(); k++) {
             each.add(String.format("w%d %d trial(s) ~%s", k + 1, parts.get(k).size(),
