@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.normlab.data.ImageShape;
 import org.normlab.experiments.UserError;
+import org.normlab.experiments.wiring.NormFactories;
 import org.normlab.models.ModelSpec;
 import org.normlab.models.Models;
 import org.normlab.norm.NormFactory;
@@ -54,7 +55,7 @@ public class ParamsCommand implements Callable<Integer> {
         }
         NormRegistry registry = common.registry();
         NormFactory body = registry.factory(norm, normOptions);
-        NormFactory shortcut = shortcutNorm.equals("bn") ? registry.factory("bn", Map.of()) : body;
+        NormFactory shortcut = NormFactories.shortcut(registry, shortcutNorm, body);
         ModelSpec spec;
         Block block;
         try {

@@ -9,6 +9,9 @@ import org.normlab.experiments.config.SweepLoader;
 import org.normlab.report.Reports;
 import org.normlab.experiments.sweep.Scale;
 import org.normlab.experiments.sweep.SweepRunner;
+import org.normlab.experiments.sweep.SweepValidator;
+import org.normlab.experiments.wiring.DataFactory;
+import org.normlab.norm.NormRegistry;
 import org.normlab.experiments.wiring.CoreModule;
 
 /** Loads a sweep file with its overrides and runs it through the composition root. */
@@ -25,11 +28,13 @@ final class RunSweep {
     int run() throws IOException {
         Scale scale = options.scale(new WorkerProcesses(options, common));
         options.applyThreads();
-        Sweep sweep = SweepLoader.load(options.sweep, options.sets);
+        ClassLoader plugins = common.pluginClassLoader();
+        Injector core = Guice.createInjector(new CoreModule(NormRegistry.load(plugins), plugins));
+        Sweep sweep = SweepLoader.load(options.sweep, options.sets, core.getInstance(DataFactory.class).names());
         NativeEngine.require();
-        Injector core = Guice.createInjector(new CoreModule(common.registry()));
         List<String> workerTrials = options.workerTrialIds();
-        SweepRunner runner = new SweepRunner(core, System.out, dir -> Reports.write(List.of(dir), dir.resolve("report")));
+        SweepRunner runner = new SweepRunner(core, core.getInstance(SweepValidator.class), System.out,
+                dir -> Reports.write(List.of(dir), dir.resolve("report")));
         if (workerTrials != null) {
             return runner.runWorker(sweep, workerTrials, scale.folder(options.out, sweep.name()), options.device);
         }

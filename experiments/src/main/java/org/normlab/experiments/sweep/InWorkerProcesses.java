@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Trial;
 import org.normlab.results.ResultStore;
-import org.normlab.experiments.train.DataFactory;
+import org.normlab.experiments.wiring.DataFactory;
 import org.normlab.experiments.train.Progress;
 import org.normlab.experiments.wiring.Devices;
 

@@ -15,7 +15,7 @@ import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Trial;
 import org.normlab.results.AtomicFiles;
 import org.normlab.results.ResultStore;
-import org.normlab.experiments.train.DataFactory;
+import org.normlab.experiments.wiring.DataFactory;
 import org.normlab.experiments.train.Progress;
 
 /**

@@ -298,11 +298,7 @@ public final class ShardMerge {
 
     private List<PlanRow> planRows() {
         List<PlanRow> rows = new ArrayList<>();
-        for (JsonNode row : plan) {
-            Map<String, Object> swept = new LinkedHashMap<>();
-            row.path("swept").fields().forEachRemaining(e -> swept.put(e.getKey(), plain(e.getValue())));
-            rows.add(new PlanRow(row.path("trial_id").asText(), row.path("seed").asLong(), swept));
-        }
+        plan.forEach(row -> rows.add(PlanRow.of(row)));
         return rows;
     }
 
@@ -316,20 +312,6 @@ public final class ShardMerge {
         } catch (IOException e) {
             return JsonNodeFactory.instance.objectNode();
         }
-    }
-
-    /** A swept value as the sweep loader holds it (so results.csv prints it the same way). */
-    private static Object plain(JsonNode v) {
-        if (v.isIntegralNumber()) {
-            return v.asLong();
-        }
-        if (v.isNumber()) {
-            return v.asDouble();
-        }
-        if (v.isBoolean()) {
-            return v.asBoolean();
-        }
-        return v.isTextual() ? v.asText() : v.toString();
     }
 
     private static String differentPlans(Path a, ArrayNode planA, Path b, ArrayNode planB) {

@@ -17,10 +17,8 @@ import org.normlab.results.FileNames;
 import org.normlab.results.ResultStore;
 import org.normlab.results.TrialResult;
 import org.normlab.results.TrialStatus;
-import org.normlab.experiments.train.DataFactory;
-import org.normlab.experiments.train.ModelFactory;
+import org.normlab.experiments.wiring.DataFactory;
 import org.normlab.experiments.train.Progress;
-import org.normlab.norm.NormRegistry;
 
 /**
  * Runs a sweep: validates every trial, then runs the trials that have no finished result yet (so a
@@ -47,6 +45,7 @@ public final class SweepRunner {
     }
 
     private final Injector core;
+    private final SweepValidator validator;
     private final PrintStream console;
     private final ReportWriter reports;
 
@@ -56,15 +55,18 @@ public final class SweepRunner {
         Path write(Path sweepDir) throws IOException;
     }
 
-    public SweepRunner(Injector core, PrintStream console, ReportWriter reports) {
+    /**
+     * @param core the composition root; each trial run in this process gets a child of it
+     * @param validator checks every trial against the plugins, models and data before any trains
+     */
+    public SweepRunner(Injector core, SweepValidator validator, PrintStream console, ReportWriter reports) {
         this.core = core;
+        this.validator = validator;
         this.console = console;
         this.reports = reports;
     }
 
     public int run(Sweep sweep, Options options) throws IOException {
-        SweepValidator validator = new SweepValidator(
-                core.getInstance(NormRegistry.class), core.getInstance(DataFactory.class), core.getInstance(ModelFactory.class));
         Map<String, DataFactory.Shape> shapes = validator.validate(sweep, sweep.locator());
         Sweep whole = sweep;
         sweep = options.scale().select(whole, shapes, console);

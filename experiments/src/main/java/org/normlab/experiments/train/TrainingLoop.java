@@ -11,10 +11,10 @@ import java.util.Map;
 
 /**
  * The training loop of one trial: epochs of SGD on the train batches, then evaluation. It sees
- * only plain values and factories: an initialized block, batch sources, the loss, the
- * optimizer settings and the schedule. Stops early, as diverged, when a loss is not finite.
+ * only plain values: an initialized block, batch sources and a {@link TrainingPlan}. Stops early,
+ * as diverged, when a loss is not finite.
  */
-public final class Trainer {
+public final class TrainingLoop {
 
     /** How the loop ended. */
     public record Outcome(List<EpochMetrics> history, Integer divergedEpoch) {}
@@ -22,24 +22,19 @@ public final class Trainer {
     private final NDManager manager;
     private final TrainStep step;
     private final LrSchedule schedule;
-    private final TrainingListener listener;
+    private final int epochs;
+    private final EpochListener listener;
 
-    public Trainer(
-            Block model,
-            NDManager manager,
-            CrossEntropy loss,
-            LrSchedule schedule,
-            double momentum,
-            double weightDecay,
-            boolean nesterov,
-            TrainingListener listener) {
+    public TrainingLoop(Block model, NDManager manager, TrainingPlan plan, EpochListener listener) {
         this.manager = manager;
-        this.step = new TrainStep(model, manager, loss, momentum, weightDecay, nesterov);
-        this.schedule = schedule;
+        this.step = new TrainStep(model, manager, new CrossEntropy(plan.labelSmoothing()),
+                plan.momentum(), plan.weightDecay(), plan.nesterov());
+        this.schedule = plan.schedule();
+        this.epochs = plan.epochs();
         this.listener = listener;
     }
 
-    public Outcome fit(BatchSource train, BatchSource val, int epochs) {
+    public Outcome fit(BatchSource train, BatchSource val) {
         List<EpochMetrics> history = new ArrayList<>();
         double bestAcc = -1;
         try {
@@ -59,45 +54,51 @@ public final class Trainer {
         }
     }
 
+    /** What one epoch's batches add up to (training uses every field, evaluation the sums). */
+    private static final class EpochTotals {
+        double lossTimesN;
+        double correct;
+        double images;
+        int batches;
+        float lastLr;
+        boolean finite = true;
+    }
+
     private EpochMetrics epoch(BatchSource train, BatchSource val, int epoch) {
         int epochSize = Math.max(1, train.size());
-        double[] sums = new double[3]; // loss * n, correct, n
-        int[] batch = {0};
+        EpochTotals t = new EpochTotals();
         long start = System.nanoTime();
-        float[] lastLr = {0};
-        boolean[] finite = {true};
         train.forEachBatch(manager, epoch, (x, y, components) -> {
-            if (!finite[0]) {
+            if (!t.finite) {
                 return;
             }
-            float lr = schedule.at(epoch, sums[2] / epochSize);
-            lastLr[0] = lr;
+            t.lastLr = schedule.at(epoch, t.images / epochSize);
             long n = x.getShape().get(0);
-            TrainStep.Result r = step.step(x, y, lr);
+            TrainStep.Result r = step.step(x, y, t.lastLr);
             if (!Float.isFinite(r.loss())) {
-                finite[0] = false;
+                t.finite = false;
                 return;
             }
             float value = r.loss();
-            sums[1] += r.correct();
-            sums[0] += value * n;
-            sums[2] += n;
-            batch[0]++;
-            listener.onBatch(epoch, batch[0], (int) Math.ceil((double) train.size() / n), value);
+            t.correct += r.correct();
+            t.lossTimesN += value * n;
+            t.images += n;
+            t.batches++;
+            listener.onBatch(epoch, t.batches, (int) Math.ceil((double) train.size() / n), value);
         });
         double trainSeconds = (System.nanoTime() - start) / 1e9;
-        if (!finite[0]) {
-            return new EpochMetrics(epoch + 1, lastLr[0], Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, trainSeconds, Map.of());
+        if (!t.finite) {
+            return new EpochMetrics(epoch + 1, t.lastLr, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, trainSeconds, Map.of());
         }
         Evaluation eval = evaluate(val, epoch);
         return new EpochMetrics(
                 epoch + 1,
-                lastLr[0],
-                sums[0] / sums[2],
-                sums[1] / sums[2],
+                t.lastLr,
+                t.lossTimesN / t.images,
+                t.correct / t.images,
                 eval.loss,
                 eval.accuracy,
-                sums[2] / trainSeconds,
+                t.images / trainSeconds,
                 (System.nanoTime() - start) / 1e9,
                 eval.byComponent);
     }
@@ -106,30 +107,30 @@ public final class Trainer {
 
     private Evaluation evaluate(BatchSource val, int epoch) {
         List<String> names = val.componentNames();
-        double[] sums = new double[3];
+        EpochTotals t = new EpochTotals();
         long[] correctBy = new long[names.size()];
         long[] countBy = new long[names.size()];
         val.forEachBatch(manager, epoch, (x, y, components) -> {
             NDArray logits = step.predict(x);
             long n = x.getShape().get(0);
-            sums[0] += step.loss().loss(logits, y).getFloat() * n;
+            t.lossTimesN += step.loss().loss(logits, y).getFloat() * n;
             boolean[] hits = hits(logits, y);
             for (int i = 0; i < hits.length; i++) {
                 if (hits[i]) {
-                    sums[1]++;
+                    t.correct++;
                 }
                 if (components != null && !names.isEmpty()) {
                     countBy[components[i]]++;
                     correctBy[components[i]] += hits[i] ? 1 : 0;
                 }
             }
-            sums[2] += n;
+            t.images += n;
         });
         Map<String, Double> byComponent = new LinkedHashMap<>();
         for (int c = 0; c < names.size(); c++) {
             byComponent.put(names.get(c), countBy[c] == 0 ? Double.NaN : (double) correctBy[c] / countBy[c]);
         }
-        return new Evaluation(sums[0] / sums[2], sums[1] / sums[2], byComponent);
+        return new Evaluation(t.lossTimesN / t.images, t.correct / t.images, byComponent);
     }
 
     private static boolean[] hits(NDArray logits, NDArray y) {
