@@ -171,68 +171,15 @@ public final class Cifar {
                             layout.pythonArchive(), layout.binaryFolder(), layout.binaryTest(),
                             layout.binaryArchive(), URL));
         }
-        Source source = new Source() {
-            @Override
-            public byte[] read(String baseName, String folder) {
-                TarGz.Member m = members.get(baseName);
-                if (m == null) {
-                    throw new DatasetException(
-                            String.format(
-                                    "%s: has no member %s/%s; an official %s archive holds %s",
-                                    archive, folder, baseName, layout.title(),
-                                    python ? describe(layout.pythonTrain(), layout.pythonTest())
-                                            : describe(layout.binaryTrain(), layout.binaryTest())));
-                }
-                return m.data();
-            }
+        return read(new ArchiveSource(archive, members, layout, python), layout, labels, python);
+    }
 
-            @Override
-            public byte[] readOptional(String baseName) {
-                TarGz.Member m = members.get(baseName);
-                return m == null ? null : m.data();
-            }
-
-            @Override
-            public String where(String baseName) {
-                TarGz.Member m = members.get(baseName);
-                return archive + ": member " + (m == null ? baseName : m.name());
-            }
-        };
+    private static DataSplit read(Source source, Layout layout, Labels labels, boolean python) {
         return python ? readPython(source, layout, labels) : readBinary(source, layout, labels);
     }
 
     private static DataSplit fromFolder(Path folder, Layout layout, Labels labels, boolean python) {
-        Source source = new Source() {
-            @Override
-            public byte[] read(String baseName, String ignored) {
-                Path file = folder.resolve(baseName);
-                if (!Files.isRegularFile(file)) {
-                    throw new DatasetException(
-                            String.format(
-                                    "%s: missing; the extracted %s folder %s should hold %s",
-                                    file, layout.title(), folder,
-                                    python ? describe(layout.pythonTrain(), layout.pythonTest())
-                                            : describe(layout.binaryTrain(), layout.binaryTest())));
-                }
-                try {
-                    return Files.readAllBytes(file);
-                } catch (IOException e) {
-                    throw new DatasetException(file + ": cannot be read (" + e.getMessage() + ")", e);
-                }
-            }
-
-            @Override
-            public byte[] readOptional(String baseName) {
-                Path file = folder.resolve(baseName);
-                return Files.isRegularFile(file) ? read(baseName, null) : null;
-            }
-
-            @Override
-            public String where(String baseName) {
-                return folder.resolve(baseName).toString();
-            }
-        };
-        return python ? readPython(source, layout, labels) : readBinary(source, layout, labels);
+        return read(new FolderSource(folder, layout, python), layout, labels, python);
     }
 
     private static String describe(List<String> train, String test) {
@@ -248,6 +195,68 @@ public final class Cifar {
         String where(String baseName);
     }
 
+    /** The members of an official archive, read into memory. */
+    private record ArchiveSource(Path archive, Map<String, TarGz.Member> members, Layout layout, boolean python)
+            implements Source {
+        @Override
+        public byte[] read(String baseName, String folder) {
+            TarGz.Member m = members.get(baseName);
+            if (m == null) {
+                throw new DatasetException(
+                        String.format(
+                                "%s: has no member %s/%s; an official %s archive holds %s",
+                                archive, folder, baseName, layout.title(),
+                                python ? describe(layout.pythonTrain(), layout.pythonTest())
+                                        : describe(layout.binaryTrain(), layout.binaryTest())));
+            }
+            return m.data();
+        }
+
+        @Override
+        public byte[] readOptional(String baseName) {
+            TarGz.Member m = members.get(baseName);
+            return m == null ? null : m.data();
+        }
+
+        @Override
+        public String where(String baseName) {
+            TarGz.Member m = members.get(baseName);
+            return archive + ": member " + (m == null ? baseName : m.name());
+        }
+    }
+
+    /** The files of an extracted official archive. */
+    private record FolderSource(Path folder, Layout layout, boolean python) implements Source {
+        @Override
+        public byte[] read(String baseName, String ignored) {
+            Path file = folder.resolve(baseName);
+            if (!Files.isRegularFile(file)) {
+                throw new DatasetException(
+                        String.format(
+                                "%s: missing; the extracted %s folder %s should hold %s",
+                                file, layout.title(), folder,
+                                python ? describe(layout.pythonTrain(), layout.pythonTest())
+                                        : describe(layout.binaryTrain(), layout.binaryTest())));
+            }
+            try {
+                return Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new DatasetException(file + ": cannot be read (" + e.getMessage() + ")", e);
+            }
+        }
+
+        @Override
+        public byte[] readOptional(String baseName) {
+            Path file = folder.resolve(baseName);
+            return Files.isRegularFile(file) ? read(baseName, null) : null;
+        }
+
+        @Override
+        public String where(String baseName) {
+            return folder.resolve(baseName).toString();
+        }
+    }
+
     // ---------------------------------------------------------------- python version
 
     private static DataSplit readPython(Source source, Layout layout, Labels labels) {
@@ -257,25 +266,18 @@ public final class Cifar {
                     case FINE -> "fine_labels";
                     case COARSE -> "coarse_labels";
                 };
-        List<String> classNames = labels == Labels.CIFAR10 ? CIFAR10_CLASS_NAMES : null;
+        List<String> names = null;
         byte[] meta = source.readOptional("meta");
         if (meta != null) {
             Map<String, Object> dict = PickleReader.readDict(meta, source.where("meta"));
-            List<String> names = PickleReader.optionalStrings(
-                    dict, labels == Labels.COARSE ? "coarse_label_names" : "fine_label_names");
-            if (names != null && names.size() == labels.classes) {
-                classNames = names;
-            }
+            names = PickleReader.optionalStrings(dict, labels == Labels.COARSE ? "coarse_label_names" : "fine_label_names");
         }
         List<Part> train = new ArrayList<>();
         for (String member : layout.pythonTrain()) {
             train.add(pythonBatch(source, member, layout.pythonFolder(), labelKey, labels));
         }
         Part test = pythonBatch(source, layout.pythonTest(), layout.pythonFolder(), labelKey, labels);
-        String name = labels == Labels.CIFAR10 ? "cifar10" : labels == Labels.FINE ? "cifar100" : "cifar100-coarse";
-        return new DataSplit(
-                join(name + "/train", train, labels, classNames),
-                join(name + "/test", List.of(test), labels, classNames));
+        return split(labels, train, test, names);
     }
 
     private static Part pythonBatch(
@@ -298,21 +300,25 @@ public final class Cifar {
     // ---------------------------------------------------------------- binary version
 
     private static DataSplit readBinary(Source source, Layout layout, Labels labels) {
-        List<String> classNames = labels == Labels.CIFAR10 ? CIFAR10_CLASS_NAMES : null;
         String namesFile = labels == Labels.COARSE ? "coarse_label_names.txt" : "fine_label_names.txt";
         byte[] namesBytes = labels == Labels.CIFAR10 ? null : source.readOptional(namesFile);
-        if (namesBytes != null) {
-            List<String> names = new String(namesBytes, StandardCharsets.UTF_8).lines()
-                    .map(String::strip).filter(s -> !s.isEmpty()).toList();
-            if (names.size() == labels.classes) {
-                classNames = names;
-            }
-        }
+        List<String> names = namesBytes == null ? null : new String(namesBytes, StandardCharsets.UTF_8).lines()
+                .map(String::strip).filter(s -> !s.isEmpty()).toList();
         List<Part> train = new ArrayList<>();
         for (String member : layout.binaryTrain()) {
             train.add(binaryBatch(source, member, layout.binaryFolder(), labels));
         }
         Part test = binaryBatch(source, layout.binaryTest(), layout.binaryFolder(), labels);
+        return split(labels, train, test, names);
+    }
+
+    /**
+     * Where both versions end: the train and test sets, named as the dataset, with the class names
+     * found in the files when there is one per class (CIFAR-10's own otherwise, none for CIFAR-100).
+     */
+    private static DataSplit split(Labels labels, List<Part> train, Part test, List<String> found) {
+        List<String> classNames = found != null && found.size() == labels.classes ? found
+                : labels == Labels.CIFAR10 ? CIFAR10_CLASS_NAMES : null;
         String name = labels == Labels.CIFAR10 ? "cifar10" : labels == Labels.FINE ? "cifar100" : "cifar100-coarse";
         return new DataSplit(
                 join(name + "/train", train, labels, classNames),

@@ -1,9 +1,7 @@
 package org.normlab.data;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Images held in memory: uint8 pixels in NCHW order, an int label per image, and optionally the
@@ -216,42 +214,12 @@ public final class ImageSet {
 
     /** Mean of each channel over all pixels, in [0, 1] (for a {@link Transforms#normalize}). */
     public double[] channelMeans() {
-        return channelMoments()[0];
+        return ChannelStatistics.of(pixels, labels.length, shape).mean();
     }
 
     /** Population standard deviation of each channel over all pixels, in [0, 1] units. */
     public double[] channelStds() {
-        return channelMoments()[1];
-    }
-
-    private double[][] channelMoments() {
-        int c = shape.channels();
-        int plane = shape.plane();
-        long[] sum = new long[c];
-        long[] sumSq = new long[c];
-        for (int i = 0; i < labels.length; i++) {
-            int base = i * shape.size();
-            for (int ch = 0; ch < c; ch++) {
-                long s = 0;
-                long q = 0;
-                for (int p = base + ch * plane, end = p + plane; p < end; p++) {
-                    int v = pixels[p] & 0xFF;
-                    s += v;
-                    q += v * v;
-                }
-                sum[ch] += s;
-                sumSq[ch] += q;
-            }
-        }
-        double count = (double) labels.length * plane;
-        double[] mean = new double[c];
-        double[] std = new double[c];
-        for (int ch = 0; ch < c; ch++) {
-            double m = sum[ch] / count;
-            mean[ch] = m / 255.0;
-            std[ch] = Math.sqrt(Math.max(0, sumSq[ch] / count - m * m)) / 255.0;
-        }
-        return new double[][] {mean, std};
+        return ChannelStatistics.of(pixels, labels.length, shape).std();
     }
 
     /**
@@ -312,39 +280,9 @@ public final class ImageSet {
         return new DataSplit(select(train).named(name + "/train"), select(val).named(name + "/val"));
     }
 
-    /**
-     * A seeded permutation of all indices in which every prefix is class-stratified: the images
-     * of each class are shuffled and spread evenly over the order (image r of a class with m
-     * images is placed at fraction (r + u) / m, u uniform in [0, 1)), so the first k indices hold
-     * each class's proportional share of k.
-     */
+    /** A seeded order of all indices whose every prefix is class-stratified ({@link StratifiedOrder}). */
     int[] stratifiedOrder(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        List<List<Integer>> byClass = new ArrayList<>();
-        for (int c = 0; c < numClasses; c++) {
-            byClass.add(new ArrayList<>());
-        }
-        for (int i = 0; i < labels.length; i++) {
-            byClass.get(labels[i]).add(i);
-        }
-        int total = labels.length;
-        double[] key = new double[total];
-        Integer[] order = new Integer[total];
-        for (List<Integer> members : byClass) {
-            int m = members.size();
-            int[] perm = Seeds.permutation(m, random);
-            for (int r = 0; r < m; r++) {
-                int index = members.get(perm[r]);
-                key[index] = (r + random.nextDouble()) / m;
-                order[index] = index;
-            }
-        }
-        Arrays.sort(order, (a, b) -> Double.compare(key[a], key[b]));
-        int[] result = new int[total];
-        for (int i = 0; i < total; i++) {
-            result[i] = order[i];
-        }
-        return result;
+        return StratifiedOrder.of(labels, numClasses, seed);
     }
 
     /** This set with {@code channels} channels (1 -> 3 replicates, 3 -> 1 by luminance). */

@@ -109,10 +109,10 @@ public record Baseline(String sweep, List<String> groupKeys, List<Baseline.Group
         if (!Files.isRegularFile(file)) {
             throw new UserError("baseline " + file + ": no such file");
         }
-        JsonNode root = ResultFiles.readJson(file);
+        JsonNode root = org.normlab.results.ResultJson.read(file);
         Shape shape = new Shape(file);
         if (!root.isObject()) {
-            throw shape.error("the top level", "must be an object with 'groups', found " + ResultFiles.kind(root));
+            throw shape.error("the top level", "must be an object with 'groups', found " + org.normlab.results.ResultJson.kind(root));
         }
         if (root.has("format") && !FORMAT.equals(root.get("format").asText())) {
             throw shape.error("'format'", "must be \"" + FORMAT + "\", found " + root.get("format"));
@@ -123,7 +123,7 @@ public record Baseline(String sweep, List<String> groupKeys, List<Baseline.Group
         JsonNode groupsNode = root.get("groups");
         if (groupsNode == null || !groupsNode.isArray()) {
             throw shape.error("'groups'", "must be an array of groups, found "
-                    + (groupsNode == null ? "nothing" : ResultFiles.kind(groupsNode)));
+                    + (groupsNode == null ? "nothing" : org.normlab.results.ResultJson.kind(groupsNode)));
         }
         List<String> keys = new ArrayList<>();
         JsonNode keysNode = root.path("group_keys");
@@ -147,7 +147,7 @@ public record Baseline(String sweep, List<String> groupKeys, List<Baseline.Group
 
         Group group(JsonNode g, String where) {
             if (!g.isObject()) {
-                throw error(where, "must be an object, found " + ResultFiles.kind(g));
+                throw error(where, "must be an object, found " + org.normlab.results.ResultJson.kind(g));
             }
             JsonNode swept = g.get("swept");
             if (swept == null || !swept.isObject()) {
@@ -169,7 +169,7 @@ public record Baseline(String sweep, List<String> groupKeys, List<Baseline.Group
 
         private Summary summary(JsonNode m, String where) {
             if (!m.isObject()) {
-                throw error(where, "must be an object {mean, std, n}, found " + ResultFiles.kind(m));
+                throw error(where, "must be an object {mean, std, n}, found " + org.normlab.results.ResultJson.kind(m));
             }
             int n = count(m.get("n"), where + ".n");
             JsonNode mean = m.get("mean");

@@ -1,6 +1,5 @@
 package org.normlab.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -12,8 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItemCollection;
@@ -38,7 +35,7 @@ import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
- * The report's plots, as PNG files: learning curves, final accuracy per norm, and final accuracy
+ * Draws the report's plots ({@link ChartData}'s numbers) as PNG files: learning curves, final accuracy per norm, and final accuracy
  * against every numeric swept setting (batch size, attack strength, depth). Every point is a mean
  * over the completed trials of a group, with a band or bar of ±1 sample std. Charts with many
  * groups become small multiples, at most {@value #PANELS_PER_FILE} per file.
@@ -56,12 +53,6 @@ final class Charts {
         new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127),
         new Color(188, 189, 34), new Color(23, 190, 207)
     };
-
-    static {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-    }
 
     private final Report report;
     private final Path dir;
@@ -82,7 +73,7 @@ final class Charts {
         charts.learningCurves();
         charts.accuracyByNorm();
         for (String key : report.data().sweptKeys()) {
-            if (!Report.NORM_KEYS.contains(key) && numericValues(report.rows(), key).size() >= 2) {
+            if (!Report.NORM_KEYS.contains(key) && ChartData.numericValues(report.rows(), key).size() >= 2) {
                 charts.accuracyVs(key);
             }
         }
@@ -128,21 +119,12 @@ final class Charts {
     }
 
     private static YIntervalSeries curve(String name, List<TrialOutcome> trials, boolean accuracy) {
-        Map<Integer, List<Double>> byEpoch = new TreeMap<>();
-        for (TrialOutcome t : trials) {
-            for (Epoch ep : t.history()) {
-                double v = accuracy ? ep.valAcc() : ep.trainLoss();
-                if (!Double.isNaN(v)) {
-                    byEpoch.computeIfAbsent(ep.epoch(), k -> new ArrayList<>()).add(v);
-                }
-            }
-        }
+        return series(name, ChartData.curve(trials, accuracy));
+    }
+
+    private static YIntervalSeries series(String name, List<ChartData.Point> points) {
         YIntervalSeries s = new YIntervalSeries(name);
-        byEpoch.forEach((epoch, values) -> {
-            Summary sum = Summary.of(values);
-            double sd = sum.hasStd() ? sum.std() : 0;
-            s.add(epoch, sum.mean(), sum.mean() - sd, sum.mean() + sd);
-        });
+        points.forEach(p -> s.add(p.x(), p.mean(), p.lower(), p.upper()));
         return s;
     }
 
@@ -232,20 +214,12 @@ final class Charts {
         for (GroupRow r : report.rows()) {
             panelsByRest.computeIfAbsent(r.settings().without(without), k -> new ArrayList<>()).add(r);
         }
-        List<Double> xs = numericValues(report.rows(), key);
+        List<Double> xs = ChartData.numericValues(report.rows(), key);
         boolean log2 = key.endsWith("batch_size") && xs.get(0) > 0 && xs.get(xs.size() - 1) / xs.get(0) >= 4;
         List<JFreeChart> panels = new ArrayList<>();
         for (Map.Entry<Settings, List<GroupRow>> e : panelsByRest.entrySet()) {
             Map<String, YIntervalSeries> byNorm = new LinkedHashMap<>();
-            for (GroupRow r : e.getValue()) {
-                Summary s = r.summary(Metric.FINAL_VAL_ACC);
-                if (s.n() == 0 || r.settings().get(key) == null || !r.settings().get(key).isNumber()) {
-                    continue;
-                }
-                double sd = s.hasStd() ? s.std() : 0;
-                byNorm.computeIfAbsent(r.norm().label(), YIntervalSeries::new)
-                        .add(r.settings().get(key).doubleValue(), s.mean(), s.mean() - sd, s.mean() + sd);
-            }
+            ChartData.accuracyVs(e.getValue(), key).forEach((norm, points) -> byNorm.put(norm, series(norm, points)));
             if (byNorm.isEmpty()) {
                 continue;
             }
@@ -288,24 +262,6 @@ final class Charts {
         axis.setNumberFormatOverride(new DecimalFormat("0"));
         return axis;
     }
-
-    /** The distinct numeric values of {@code key} over the rows, sorted; empty if any is not a number. */
-    static List<Double> numericValues(List<GroupRow> rows, String key) {
-        TreeSet<Double> values = new TreeSet<>();
-        for (GroupRow r : rows) {
-            JsonNode v = r.settings().get(key);
-            if (v == null || v.isNull()) {
-                continue;
-            }
-            if (!v.isNumber()) {
-                return List.of();
-            }
-            values.add(v.doubleValue());
-        }
-        return List.copyOf(values);
-    }
-
-    // ---- shared ----
 
     private void writePanels(List<JFreeChart> panels, String baseName, String title, int w, int h, String caption)
             throws IOException {

@@ -1,5 +1,9 @@
 package org.normlab.report;
 
+import static org.normlab.results.ResultJson.describe;
+import static org.normlab.results.ResultJson.kind;
+import static org.normlab.results.ResultJson.requireText;
+
 import org.normlab.results.ResultJson;
 import org.normlab.results.TrialStatus;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -23,14 +27,6 @@ final class ResultFiles {
 
     private ResultFiles() {}
 
-    static JsonNode readJson(Path file) {
-        return ResultJson.read(file);
-    }
-
-    static String describe(JsonProcessingException e) {
-        return ResultJson.describe(e);
-    }
-
     static String readText(Path file) {
         try {
             return Files.readString(file);
@@ -41,7 +37,7 @@ final class ResultFiles {
 
     /** trials.json: an array of {"trial_id", "seed", "swept"}. */
     static List<PlannedTrial> readTrials(Path file) {
-        JsonNode root = readJson(file);
+        JsonNode root = ResultJson.read(file);
         if (!root.isArray()) {
             throw new UserError(file + ": expected a JSON array of planned trials, found " + kind(root));
         }
@@ -60,7 +56,7 @@ final class ResultFiles {
 
     /** One trial's result.json; its history falls back to metrics.csv beside it. */
     static TrialOutcome readResult(Path file) {
-        JsonNode r = readJson(file);
+        JsonNode r = ResultJson.read(file);
         if (!r.isObject()) {
             throw new UserError(file + ": expected a JSON object, found " + kind(r));
         }
@@ -225,13 +221,5 @@ final class ResultFiles {
             throw new UserError(where + ": 'seed' must be an integer, found " + s);
         }
         return s.asInt();
-    }
-
-    private static String requireText(JsonNode node, String field, String where) {
-        return ResultJson.requireText(node, field, where);
-    }
-
-    static String kind(JsonNode n) {
-        return ResultJson.kind(n);
     }
 }
