@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.normlab.data.ImageShape;
 import org.normlab.experiments.UserError;
 import org.normlab.experiments.train.CrossEntropy;
 import org.normlab.experiments.train.Memory;
@@ -43,7 +44,7 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", description = "batch size (default ${DEFAULT-VALUE})")
     int batch = 128;
 
-    @Option(names = "--input", paramLabel = "CxHxW", converter = ImageShape.Converter.class, description = "default 3x32x32")
+    @Option(names = "--input", paramLabel = "CxHxW", converter = ImageShapeConverter.class, description = "default 3x32x32")
     ImageShape input = new ImageShape(3, 32, 32);
 
     @Option(names = "--classes", paramLabel = "K", description = "default ${DEFAULT-VALUE}")

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.normlab.experiments.UserError;
-import org.normlab.experiments.report.ReportCommand;
+import org.normlab.report.ReportCommand;
 import org.normlab.norm.NormConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

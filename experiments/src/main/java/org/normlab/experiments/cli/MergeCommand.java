@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.normlab.experiments.UserError;
-import org.normlab.experiments.report.ReportCommand;
-import org.normlab.experiments.report.Reports;
+import org.normlab.report.ReportCommand;
+import org.normlab.report.Reports;
 import org.normlab.experiments.sweep.ShardMerge;
+import org.normlab.results.Conflict;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -53,11 +54,11 @@ final class MergeCommand implements Callable<Integer> {
                     + " are not all shard-i-of-n folders of one sweep folder");
         }
         ShardMerge merge = ShardMerge.read(folders, target);
-        List<ShardMerge.Conflict> conflicts = merge.conflicts();
+        List<Conflict> conflicts = merge.conflicts();
         if (!conflicts.isEmpty()) {
             stderr.println("error: " + conflicts.size()
                     + " trial(s) have different results in different folders; nothing was written:");
-            for (ShardMerge.Conflict c : conflicts) {
+            for (Conflict c : conflicts) {
                 stderr.println("  " + c.trialId() + ": " + c.difference());
                 c.files().forEach(f -> stderr.println("      " + f));
             }

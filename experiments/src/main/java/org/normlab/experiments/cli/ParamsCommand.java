@@ -8,7 +8,9 @@ import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.normlab.data.ImageShape;
 import org.normlab.experiments.UserError;
+import org.normlab.experiments.wiring.NormFactories;
 import org.normlab.models.ModelSpec;
 import org.normlab.models.Models;
 import org.normlab.norm.NormFactory;
@@ -40,7 +42,7 @@ public class ParamsCommand implements Callable<Integer> {
             description = "norm of the projection shortcuts: the same as the body (default) or plain bn")
     String shortcutNorm = "same";
 
-    @Option(names = "--input", paramLabel = "CxHxW", converter = ImageShape.Converter.class,
+    @Option(names = "--input", paramLabel = "CxHxW", converter = ImageShapeConverter.class,
             description = "input image shape (default 3x32x32)")
     ImageShape input = new ImageShape(3, 32, 32);
 
@@ -53,7 +55,7 @@ public class ParamsCommand implements Callable<Integer> {
         }
         NormRegistry registry = common.registry();
         NormFactory body = registry.factory(norm, normOptions);
-        NormFactory shortcut = shortcutNorm.equals("bn") ? registry.factory("bn", Map.of()) : body;
+        NormFactory shortcut = NormFactories.shortcut(registry, shortcutNorm, body);
         ModelSpec spec;
         Block block;
         try {

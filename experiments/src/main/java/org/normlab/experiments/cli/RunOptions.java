@@ -53,7 +53,7 @@ public class RunOptions {
     String workerTrials;
 
     /** Checks the options and makes the shard, parallel and thread settings one {@link Scale}. */
-    Scale scale(org.normlab.experiments.sweep.ParallelRunner.Workers workers) {
+    Scale scale(org.normlab.experiments.sweep.InWorkerProcesses.Workers workers) {
         if (device != null && !device.matches("auto|cpu|gpu|gpu:\\d+")) {
             throw new UserError("--device " + device + ": must be auto, cpu, gpu or gpu:N");
         }

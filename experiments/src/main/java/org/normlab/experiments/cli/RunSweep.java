@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.util.List;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.SweepLoader;
-import org.normlab.experiments.report.Reports;
+import org.normlab.report.Reports;
 import org.normlab.experiments.sweep.Scale;
 import org.normlab.experiments.sweep.SweepRunner;
-import org.normlab.experiments.sweep.WorkerRunner;
+import org.normlab.experiments.sweep.SweepValidator;
+import org.normlab.experiments.wiring.DataFactory;
+import org.normlab.norm.NormRegistry;
 import org.normlab.experiments.wiring.CoreModule;
 
 /** Loads a sweep file with its overrides and runs it through the composition root. */
@@ -26,15 +28,16 @@ final class RunSweep {
     int run() throws IOException {
         Scale scale = options.scale(new WorkerProcesses(options, common));
         options.applyThreads();
-        Sweep sweep = SweepLoader.load(options.sweep, options.sets);
+        ClassLoader plugins = common.pluginClassLoader();
+        Injector core = Guice.createInjector(new CoreModule(NormRegistry.load(plugins), plugins));
+        Sweep sweep = SweepLoader.load(options.sweep, options.sets, core.getInstance(DataFactory.class).names());
         NativeEngine.require();
-        Injector core = Guice.createInjector(new CoreModule(common.registry()));
         List<String> workerTrials = options.workerTrialIds();
+        SweepRunner runner = new SweepRunner(core, core.getInstance(SweepValidator.class), System.out,
+                dir -> Reports.write(List.of(dir), dir.resolve("report")));
         if (workerTrials != null) {
-            return new WorkerRunner(core, System.out)
-                    .run(sweep, workerTrials, scale.folder(options.out, sweep.name()), options.device);
+            return runner.runWorker(sweep, workerTrials, scale.folder(options.out, sweep.name()), options.device);
         }
-        SweepRunner runner = new SweepRunner(core, System.out, dir -> Reports.write(List.of(dir), dir.resolve("report")));
         return runner.run(sweep, new SweepRunner.Options(options.out, options.dryRun, options.device, scale));
     }
 }

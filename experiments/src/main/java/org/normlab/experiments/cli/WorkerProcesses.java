@@ -5,13 +5,13 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.normlab.experiments.sweep.ParallelRunner;
+import org.normlab.experiments.sweep.InWorkerProcesses;
 
 /**
  * Starts {@code --parallel} workers: this JVM's java with its JVM options and class path, running
  * {@code run} with the parent's sweep options, a device, a thread count and the worker's trials.
  */
-final class WorkerProcesses implements ParallelRunner.Workers {
+final class WorkerProcesses implements InWorkerProcesses.Workers {
 
     private final RunOptions options;
     private final CommonOptions common;

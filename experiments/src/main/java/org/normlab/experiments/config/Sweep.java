@@ -1,8 +1,11 @@
 package org.normlab.experiments.config;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import org.normlab.results.PlanRow;
+import org.normlab.results.ResultStore;
 
 /**
  * A validated sweep file: a base experiment, a grid and seeds, expanded into trials.
@@ -23,6 +26,22 @@ public record Sweep(
         List<String> axes = new java.util.ArrayList<>();
         grid.fieldNames().forEachRemaining(axes::add);
         return axes;
+    }
+
+    /** The trials as trials.json lists them. */
+    public List<PlanRow> plan() {
+        return trials.stream().map(t -> new PlanRow(t.id(), t.seed(), t.swept())).toList();
+    }
+
+    /** The resolved sweep as sweep.yaml holds it. */
+    public ObjectNode document() {
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        doc.put("name", name);
+        doc.put("source", source);
+        doc.set("seeds", ResultStore.JSON.valueToTree(seeds));
+        doc.set("grid", grid);
+        doc.set("base", base);
+        return doc;
     }
 
     /** Trials by id. */

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.normlab.experiments.UserError;
 import org.normlab.norm.Spelling;
+import org.normlab.results.PlanRow;
 
 /**
  * Reads a sweep file: defaults, then the file, then {@code --set} overrides; expands the grid
@@ -52,18 +53,27 @@ public final class SweepLoader {
     private final Map<String, Located> overrides = new LinkedHashMap<>();
     private final Locator locator;
 
-    private SweepLoader(String source, LocatedYaml yaml) {
+    private final List<String> datasets;
+
+    private SweepLoader(String source, LocatedYaml yaml, List<String> datasets) {
         this.source = source;
         this.yaml = yaml;
+        this.datasets = datasets;
         this.locator = new Locator(source, yaml.locations(), overrides);
     }
 
+    /** Loads a sweep whose data.name is a built-in dataset. */
     public static Sweep load(Path file, List<String> sets) {
+        return load(file, sets, TrialConfig.DATASETS);
+    }
+
+    /** @param datasets the data.name values allowed (built-in and plugins' datasets) */
+    public static Sweep load(Path file, List<String> sets, List<String> datasets) {
         if (!Files.isRegularFile(file)) {
             throw new UserError(file + ": no such sweep file");
         }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return new SweepLoader(file.toString(), LocatedYaml.parse(file.toString(), reader)).build(sets);
+            return new SweepLoader(file.toString(), LocatedYaml.parse(file.toString(), reader), datasets).build(sets);
         } catch (IOException e) {
             throw new UserError(file + ": cannot read: " + e.getMessage(), e);
         }
@@ -71,7 +81,8 @@ public final class SweepLoader {
 
     /** Parses sweep text (for tests and for sweeps that are not files). */
     public static Sweep parse(String source, String text, List<String> sets) {
-        return new SweepLoader(source, LocatedYaml.parse(source, new java.io.StringReader(text))).build(sets);
+        return new SweepLoader(source, LocatedYaml.parse(source, new java.io.StringReader(text)), TrialConfig.DATASETS)
+                .build(sets);
     }
 
     private Sweep build(List<String> sets) {
@@ -227,7 +238,7 @@ public final class SweepLoader {
         for (int p = 0; p < points.size(); p++) {
             for (int v = 0; v < sets.size(); v++) {
                 Map<String, Object> point = new LinkedHashMap<>(points.get(p));
-                point.put(axis, labels.get(v) != null ? labels.get(v) : plain(sets.get(v).get(axis)));
+                point.put(axis, labels.get(v) != null ? labels.get(v) : PlanRow.value(sets.get(v).get(axis)));
                 Map<String, JsonNode> assignment = new LinkedHashMap<>(assignments.get(p));
                 assignment.putAll(sets.get(v));
                 Map<String, Located> origin = new LinkedHashMap<>(origins.get(p));
@@ -255,7 +266,7 @@ public final class SweepLoader {
 
     /** What is wrong with a dotted key, or null when it names a setting. */
     private static String keyProblem(String dotted) {
-        JsonNode node = defaults();
+        JsonNode node = DEFAULTS;
         String[] parts = dotted.split("\\.");
         for (int i = 0; i < parts.length; i++) {
             if (node.isObject() && node.has(parts[i])) {
@@ -328,7 +339,7 @@ public final class SweepLoader {
             throw new UserError(source + ": " + what + ": " + e.getMessage());
         }
         Problems problems = new Problems();
-        config.validate(problems);
+        config.validate(problems, datasets);
         if (!problems.isEmpty()) {
             Problems.Problem first = problems.list().get(0);
             throw new UserError(locator.locate(first.key(), origins, false) + ": " + first.key() + ": " + first.message());
@@ -346,13 +357,20 @@ public final class SweepLoader {
 
     // ---- trees
 
-    static ObjectNode defaults() {
+    /** defaults.yaml, read once; callers that change it get {@link #defaults()}'s copy. */
+    private static final ObjectNode DEFAULTS = readDefaults();
+
+    private static ObjectNode readDefaults() {
         try (Reader r = new InputStreamReader(
                 SweepLoader.class.getResourceAsStream("defaults.yaml"), StandardCharsets.UTF_8)) {
             return (ObjectNode) LocatedYaml.YAML.readTree(r);
         } catch (IOException e) {
             throw new IllegalStateException("defaults.yaml is missing from the jar", e);
         }
+    }
+
+    static ObjectNode defaults() {
+        return DEFAULTS.deepCopy();
     }
 
     /** Deep-merges {@code over} into {@code base}: objects merge, everything else replaces. */
@@ -392,19 +410,6 @@ public final class SweepLoader {
 
     private static String escape(String key) {
         return key.replace("~", "~0").replace("/", "~1");
-    }
-
-    private static Object plain(JsonNode v) {
-        if (v.isIntegralNumber()) {
-            return v.asLong();
-        }
-        if (v.isNumber()) {
-            return v.asDouble();
-        }
-        if (v.isBoolean()) {
-            return v.asBoolean();
-        }
-        return v.isTextual() ? v.asText() : v.toString();
     }
 
     /** A stable id of the resolved settings and the seed: 10 hex digits of SHA-256. */

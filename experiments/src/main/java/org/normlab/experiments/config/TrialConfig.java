@@ -21,10 +21,11 @@ public record TrialConfig(
 
     public static final List<String> DATASETS = List.of("fashion-mnist", "cifar10", "cifar100", "synthetic", "mix");
 
-    public void validate(Problems p) {
+    /** @param datasets the data.name values allowed: {@link #DATASETS} and those of plugins */
+    public void validate(Problems p, List<String> datasets) {
         p.atLeast(epochs, 1, "epochs");
         p.require(device.matches("auto|cpu|gpu|gpu:\\d+"), "device", "must be auto, cpu, gpu or gpu:N (got '" + device + "')");
-        data.validate(p);
+        data.validate(p, datasets);
         model.validate(p);
         norm.validate(p);
         attack.validate(p);
@@ -48,8 +49,8 @@ public record TrialConfig(
             AugmentConfig augment,
             NormalizeConfig normalize) {
 
-        void validate(Problems p) {
-            p.oneOf(name, DATASETS, "data.name");
+        void validate(Problems p, List<String> datasets) {
+            p.oneOf(name, datasets, "data.name");
             p.atLeast(batchSize, 1, "data.batch_size");
             p.atLeast(valBatchSize, 1, "data.val_batch_size");
             p.atLeast(trainSubset, 0, "data.train_subset");

@@ -3,7 +3,7 @@ package org.normlab.experiments.sweep;
 import java.time.Duration;
 import java.util.Map;
 import org.normlab.experiments.config.TrialConfig;
-import org.normlab.experiments.train.DataFactory;
+import org.normlab.experiments.wiring.DataFactory;
 
 /**
  * A rough time estimate for --dry-run, before anything has been measured: forward+backward

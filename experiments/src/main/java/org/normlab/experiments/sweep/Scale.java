@@ -13,14 +13,14 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Trial;
-import org.normlab.experiments.results.AtomicFiles;
-import org.normlab.experiments.results.ResultStore;
-import org.normlab.experiments.train.DataFactory;
+import org.normlab.results.AtomicFiles;
+import org.normlab.results.ResultStore;
+import org.normlab.experiments.wiring.DataFactory;
 import org.normlab.experiments.train.Progress;
 
 /**
  * How one run of a sweep is spread out: which {@link Shard} of the sweep it runs (all of it when
- * null) and how many trials it runs at once in worker processes ({@link ParallelRunner}).
+ * null) and how many trials it runs at once in worker processes ({@link InWorkerProcesses}).
  *
  * <p>A shard writes its own folder, {@code OUT/<sweep name>/shard-i-of-n/}, holding the usual
  * result files for its trials (trials.json lists the shard's trials) and {@code shard.json},
@@ -32,12 +32,12 @@ import org.normlab.experiments.train.Progress;
  * @param threads CPU threads per trial for the workers, or null for cores / parallel
  * @param workers starts the worker processes; needed when parallel > 1
  */
-public record Scale(Shard shard, int parallel, Integer threads, ParallelRunner.Workers workers) {
+public record Scale(Shard shard, int parallel, Integer threads, InWorkerProcesses.Workers workers) {
 
     /** The whole sweep, one trial at a time. */
     public static final Scale SERIAL = new Scale(null, 1, null, null);
 
-    public static final String SHARD_FILE = "shard.json";
+    public static final String SHARD_FILE = org.normlab.results.FileNames.SHARD;
 
     /** {@code out/name}, or {@code out/name/shard-i-of-n} for a shard. */
     public Path folder(Path out, String sweepName) {
@@ -75,13 +75,7 @@ public record Scale(Shard shard, int parallel, Integer threads, ParallelRunner.W
         doc.put("shards", shard.count());
         ArrayNode ids = doc.putArray("trial_ids");
         part.trials().forEach(t -> ids.add(t.id()));
-        ArrayNode all = doc.putArray("sweep_trials");
-        for (Trial t : whole.trials()) {
-            ObjectNode row = all.addObject();
-            row.put("trial_id", t.id());
-            row.put("seed", t.seed());
-            row.set("swept", ResultStore.JSON.valueToTree(t.swept()));
-        }
+        doc.set("sweep_trials", ResultStore.planJson(whole.plan()));
         AtomicFiles.write(store.dir().resolve(SHARD_FILE), ResultStore.JSON.writeValueAsBytes(doc));
     }
 

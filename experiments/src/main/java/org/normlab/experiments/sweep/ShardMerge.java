@@ -1,11 +1,8 @@
 package org.normlab.experiments.sweep;
 
-import org.normlab.experiments.results.RunDependent;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,30 +21,31 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.normlab.experiments.UserError;
-import org.normlab.experiments.config.Sweep;
-import org.normlab.experiments.config.Trial;
-import org.normlab.experiments.results.AtomicFiles;
-import org.normlab.experiments.results.ResultStore;
+import org.normlab.results.AtomicFiles;
+import org.normlab.results.Conflict;
+import org.normlab.results.FileNames;
+import org.normlab.results.PlanRow;
+import org.normlab.results.ResultJson;
+import org.normlab.results.ResultStore;
+import org.normlab.results.TrialCopies;
+import org.normlab.results.TrialCopies.Copy;
 
 /**
  * Combines result folders of one sweep (its shards, {@code OUT/<sweep>/shard-i-of-n/}, or any
  * folders the same sweep ran into) into one results folder laid out as if one run had done every
  * trial: sweep.yaml, trials.json of the whole sweep, each trial's folder, and results.csv.
  *
- * <p>A trial found in several folders counts once when its copies agree on everything but the
- * timings (train_img_s, wall_s, epoch_s, finished_at); copies that differ otherwise are a
- * {@link Conflict}, and nothing is written until they are resolved.
+ * <p>A trial found in several folders counts once when its copies agree ({@link TrialCopies}'s
+ * rule, the one {@code report} applies too); copies that differ are a {@link Conflict}, and
+ * nothing is written until they are resolved.
  */
 public final class ShardMerge {
 
     static final Pattern SHARD_FOLDER = Pattern.compile("shard-(\\d+)-of-(\\d+)");
 
-    private static final String TRIALS = "trials.json";
-    private static final String SWEEP = "sweep.yaml";
-    private static final String RESULT = "result.json";
-
-    /** A trial whose copies disagree. */
-    public record Conflict(String trialId, List<Path> files, String difference) {}
+    private static final String TRIALS = FileNames.TRIALS;
+    private static final String SWEEP = FileNames.SWEEP;
+    private static final String RESULT = FileNames.RESULT;
 
     /** What a merge wrote. */
     public record Summary(
@@ -64,15 +62,13 @@ public final class ShardMerge {
         }
     }
 
-    private record Copy(Path trialDir, JsonNode result, boolean fromOut) {}
-
     private final List<Path> folders;
     private final ArrayNode plan;
     private final byte[] sweepYaml;
-    private final Map<String, List<Copy>> copies;
+    private final TrialCopies copies;
     private final List<String> notes;
 
-    private ShardMerge(List<Path> folders, ArrayNode plan, byte[] sweepYaml, Map<String, List<Copy>> copies, List<String> notes) {
+    private ShardMerge(List<Path> folders, ArrayNode plan, byte[] sweepYaml, TrialCopies copies, List<String> notes) {
         this.folders = folders;
         this.plan = plan;
         this.sweepYaml = sweepYaml;
@@ -146,7 +142,7 @@ public final class ShardMerge {
         ArrayNode plan = null;
         Path planFolder = null;
         byte[] sweepYaml = null;
-        Map<String, List<Copy>> copies = new LinkedHashMap<>();
+        TrialCopies copies = new TrialCopies();
         Map<Integer, Set<Integer>> shardsSeen = new TreeMap<>();
         List<String> notes = new ArrayList<>();
         for (Path folder : folders) {
@@ -167,15 +163,15 @@ public final class ShardMerge {
             if (sweepYaml == null && Files.isRegularFile(folder.resolve(SWEEP))) {
                 sweepYaml = readBytes(folder.resolve(SWEEP));
             }
-            readResults(folder, copies, false);
+            copies.addFolder(folder, false);
         }
         if (Files.isRegularFile(outAbs.resolve(TRIALS))) {
-            ArrayNode outPlan = array(readJson(outAbs.resolve(TRIALS)), outAbs.resolve(TRIALS));
+            ArrayNode outPlan = array(ResultJson.read(outAbs.resolve(TRIALS)), outAbs.resolve(TRIALS));
             if (!outPlan.equals(plan)) {
                 throw new UserError(out + " already holds the results of another sweep (or of this one with other --set "
                         + "values): " + differentPlans(planFolder, plan, out, outPlan) + "; choose another --out");
             }
-            readResults(outAbs, copies, true);
+            copies.addFolder(outAbs, true);
         }
         shardsSeen.forEach((count, indices) -> {
             List<String> absent = new ArrayList<>();
@@ -193,11 +189,11 @@ public final class ShardMerge {
 
     /** A shard's shard.json holds the whole sweep's plan; any other folder's trials.json is it. */
     private static ArrayNode planOf(Path folder, Map<Integer, Set<Integer>> shardsSeen) {
-        Path shardFile = folder.resolve(Scale.SHARD_FILE);
+        Path shardFile = folder.resolve(FileNames.SHARD);
         if (!Files.isRegularFile(shardFile)) {
-            return array(readJson(folder.resolve(TRIALS)), folder.resolve(TRIALS));
+            return array(ResultJson.read(folder.resolve(TRIALS)), folder.resolve(TRIALS));
         }
-        JsonNode shard = readJson(shardFile);
+        JsonNode shard = ResultJson.read(shardFile);
         if (!shard.path("shard").canConvertToInt() || !shard.path("shards").canConvertToInt()) {
             throw new UserError(shardFile + ": expected integer 'shard' and 'shards'");
         }
@@ -205,38 +201,9 @@ public final class ShardMerge {
         return array(shard.get("sweep_trials"), shardFile);
     }
 
-    private static void readResults(Path folder, Map<String, List<Copy>> copies, boolean fromOut) {
-        List<Path> files;
-        try (Stream<Path> children = Files.list(folder)) {
-            files = children.filter(Files::isDirectory).map(d -> d.resolve(RESULT)).filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException e) {
-            throw new UserError(folder + ": cannot list the folder: " + e.getMessage());
-        }
-        for (Path f : files) {
-            JsonNode r = readJson(f);
-            if (!r.path("trial_id").isTextual()) {
-                throw new UserError(f + ": 'trial_id' must be a string");
-            }
-            copies.computeIfAbsent(r.get("trial_id").asText(), k -> new ArrayList<>()).add(new Copy(f.getParent(), r, fromOut));
-        }
-    }
-
-    /** Trials whose copies differ in more than their timings. */
+    /** Trials whose copies disagree. */
     public List<Conflict> conflicts() {
-        List<Conflict> conflicts = new ArrayList<>();
-        for (Map.Entry<String, List<Copy>> e : copies.entrySet()) {
-            List<Copy> same = e.getValue();
-            JsonNode first = withoutTimings(same.get(0).result());
-            for (Copy other : same.subList(1, same.size())) {
-                String difference = firstDifference("", first, withoutTimings(other.result()));
-                if (difference != null) {
-                    conflicts.add(new Conflict(e.getKey(), same.stream().map(c -> c.trialDir().resolve(RESULT)).toList(),
-                            difference));
-                    break;
-                }
-            }
-        }
-        return conflicts;
+        return copies.conflicts();
     }
 
     /**
@@ -263,7 +230,7 @@ public final class ShardMerge {
             for (JsonNode row : plan) {
                 String id = row.path("trial_id").asText();
                 planned.add(id);
-                List<Copy> found = copies.get(id);
+                List<Copy> found = copies.byTrial().get(id);
                 if (found == null) {
                     missing.add(id);
                     continue;
@@ -273,9 +240,9 @@ public final class ShardMerge {
                 copyTrial(first.trialDir(), outAbs.resolve(id));
                 byStatus.merge(first.result().path("status").asText(), 1, Integer::sum);
             }
-            store.writeResultsCsv(planSweep());
+            store.writeResultsCsv(axes(), planRows());
         }
-        List<String> unplanned = copies.keySet().stream().filter(id -> !planned.contains(id)).toList();
+        List<String> unplanned = copies.byTrial().keySet().stream().filter(id -> !planned.contains(id)).toList();
         List<String> allNotes = new ArrayList<>(notes);
         if (!unplanned.isEmpty()) {
             allNotes.add(unplanned.size() + " result(s) are not trials of this sweep (an earlier version of it?) "
@@ -321,24 +288,18 @@ public final class ShardMerge {
         AtomicFiles.write(to.resolve(RESULT), Files.readAllBytes(from.resolve(RESULT)));
     }
 
-    /** The plan as a sweep, enough for {@link ResultStore#writeResultsCsv}: axes and trials. */
-    private Sweep planSweep() {
-        JsonNode doc = sweepDoc();
-        ObjectNode grid = doc.path("grid").isObject() ? (ObjectNode) doc.get("grid") : JsonNodeFactory.instance.objectNode();
-        if (grid.isEmpty() && !plan.isEmpty()) {
-            plan.get(0).path("swept").fieldNames().forEachRemaining(k -> grid.putArray(k));
-        }
-        List<Trial> trials = new ArrayList<>();
-        Set<Long> seeds = new LinkedHashSet<>();
-        for (JsonNode row : plan) {
-            Map<String, Object> swept = new LinkedHashMap<>();
-            row.path("swept").fields().forEachRemaining(e -> swept.put(e.getKey(), plain(e.getValue())));
-            long seed = row.path("seed").asLong();
-            seeds.add(seed);
-            trials.add(new Trial(row.path("trial_id").asText(), trials.size(), seed, swept, null, null, Map.of()));
-        }
-        return new Sweep(doc.path("name").asText("merged"), doc.path("source").asText(""),
-                JsonNodeFactory.instance.objectNode(), grid, List.copyOf(seeds), trials, null);
+    /** The grid's axes, from sweep.yaml (or, without one, the swept keys of the plan). */
+    private List<String> axes() {
+        JsonNode grid = sweepDoc().path("grid");
+        List<String> axes = new ArrayList<>();
+        (grid.isObject() && !grid.isEmpty() ? grid : plan.path(0).path("swept")).fieldNames().forEachRemaining(axes::add);
+        return axes;
+    }
+
+    private List<PlanRow> planRows() {
+        List<PlanRow> rows = new ArrayList<>();
+        plan.forEach(row -> rows.add(PlanRow.of(row)));
+        return rows;
     }
 
     private JsonNode sweepDoc() {
@@ -351,58 +312,6 @@ public final class ShardMerge {
         } catch (IOException e) {
             return JsonNodeFactory.instance.objectNode();
         }
-    }
-
-    /** A swept value as the sweep loader holds it (so results.csv prints it the same way). */
-    private static Object plain(JsonNode v) {
-        if (v.isIntegralNumber()) {
-            return v.asLong();
-        }
-        if (v.isNumber()) {
-            return v.asDouble();
-        }
-        if (v.isBoolean()) {
-            return v.asBoolean();
-        }
-        return v.isTextual() ? v.asText() : v.toString();
-    }
-
-    /** result.json less what differs between two runs of the same trial. */
-    static JsonNode withoutTimings(JsonNode result) {
-        return RunDependent.stripResult(result);
-    }
-
-    /** "metrics.final_val_acc 0.7 vs 0.71", or null when a and b are equal. */
-    static String firstDifference(String path, JsonNode a, JsonNode b) {
-        if (a.equals(b)) {
-            return null;
-        }
-        if (a.isObject() && b.isObject()) {
-            Set<String> fields = new LinkedHashSet<>();
-            a.fieldNames().forEachRemaining(fields::add);
-            b.fieldNames().forEachRemaining(fields::add);
-            for (String f : fields) {
-                String d = firstDifference(path.isEmpty() ? f : path + "." + f, a.path(f), b.path(f));
-                if (d != null) {
-                    return d;
-                }
-            }
-        } else if (a.isArray() && b.isArray()) {
-            if (a.size() != b.size()) {
-                return path + " has " + a.size() + " vs " + b.size() + " entries";
-            }
-            for (int i = 0; i < a.size(); i++) {
-                String d = firstDifference(path + "[" + i + "]", a.get(i), b.get(i));
-                if (d != null) {
-                    return d;
-                }
-            }
-        }
-        return path + " " + show(a) + " vs " + show(b);
-    }
-
-    private static String show(JsonNode n) {
-        return n.isMissingNode() ? "(none)" : n.toString();
     }
 
     private static String differentPlans(Path a, ArrayNode planA, Path b, ArrayNode planB) {
@@ -431,19 +340,6 @@ public final class ShardMerge {
             }
         }
         return (ArrayNode) node;
-    }
-
-    private static JsonNode readJson(Path file) {
-        try {
-            JsonNode node = ResultStore.JSON.reader().with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).readTree(
-                    Files.readAllBytes(file));
-            if (node == null || node.isMissingNode()) {
-                throw new UserError(file + ": the file is empty; expected JSON");
-            }
-            return node;
-        } catch (IOException e) {
-            throw new UserError(file + ": not readable JSON: " + e.getMessage());
-        }
     }
 
     private static byte[] readBytes(Path file) {

@@ -10,21 +10,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.normlab.experiments.UserError;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Trial;
-import org.normlab.experiments.results.ResultStore;
-import org.normlab.experiments.results.TrialResult;
-import org.normlab.experiments.train.DataFactory;
-import org.normlab.experiments.train.ModelFactory;
+import org.normlab.results.FileNames;
+import org.normlab.results.ResultStore;
+import org.normlab.results.TrialResult;
+import org.normlab.results.TrialStatus;
+import org.normlab.experiments.wiring.DataFactory;
 import org.normlab.experiments.train.Progress;
-import org.normlab.experiments.train.TrialRunner;
-import org.normlab.experiments.wiring.RunModule;
-import org.normlab.experiments.wiring.TrialModule;
-import org.normlab.norm.NormRegistry;
 
 /**
- * Runs a sweep: validates every trial, then runs the trials that have no result yet (so a rerun
- * resumes), keeps results.csv current and writes the report at the end.
+ * Runs a sweep: validates every trial, then runs the trials that have no finished result yet (so a
+ * rerun resumes) where the {@link Scale} says ({@link TrialExecution}), and summarizes the run from
+ * its files: results.csv, the report, and which trials did not complete.
  */
 public final class SweepRunner {
 
@@ -46,6 +45,7 @@ public final class SweepRunner {
     }
 
     private final Injector core;
+    private final SweepValidator validator;
     private final PrintStream console;
     private final ReportWriter reports;
 
@@ -55,15 +55,18 @@ public final class SweepRunner {
         Path write(Path sweepDir) throws IOException;
     }
 
-    public SweepRunner(Injector core, PrintStream console, ReportWriter reports) {
+    /**
+     * @param core the composition root; each trial run in this process gets a child of it
+     * @param validator checks every trial against the plugins, models and data before any trains
+     */
+    public SweepRunner(Injector core, SweepValidator validator, PrintStream console, ReportWriter reports) {
         this.core = core;
+        this.validator = validator;
         this.console = console;
         this.reports = reports;
     }
 
     public int run(Sweep sweep, Options options) throws IOException {
-        SweepValidator validator = new SweepValidator(
-                core.getInstance(NormRegistry.class), core.getInstance(DataFactory.class), core.getInstance(ModelFactory.class));
         Map<String, DataFactory.Shape> shapes = validator.validate(sweep, sweep.locator());
         Sweep whole = sweep;
         sweep = options.scale().select(whole, shapes, console);
@@ -73,47 +76,89 @@ public final class SweepRunner {
         }
         Path dir = options.scale().folder(options.out(), sweep.name());
         try (ResultStore store = ResultStore.open(dir)) {
-            store.writeSweep(sweep);
+            store.writeSweep(sweep.document(), sweep.plan());
             options.scale().writeShardFile(store, whole, sweep);
-            if (options.scale().parallel() > 1) {
-                return new ParallelRunner(console, reports, options.scale(), options.device()).run(sweep, store, shapes);
-            }
-            Progress progress = new Progress(console, System.console() != null);
-            Injector run = core.createChildInjector(new RunModule(sweep.name(), store, progress, options.device()));
-            List<Double> seconds = new ArrayList<>();
-            int notCompleted = 0;
-            int total = sweep.trials().size();
-            for (Trial trial : sweep.trials()) {
-                TrialResult previous = store.read(trial.id());
-                if (previous != null && !TrialResult.FAILED.equals(previous.status())) {
-                    progress.trialSkipped(trial.index() + 1, total, trial.id(), previous.status());
-                    notCompleted += TrialResult.COMPLETED.equals(previous.status()) ? 0 : 1;
-                    continue;
-                }
-                int remaining = total - trial.index();
-                Duration eta = seconds.isEmpty() ? null
-                        : Duration.ofSeconds((long) (remaining * seconds.stream().mapToDouble(d -> d).average().orElse(0)));
-                progress.trialStarted(trial.index() + 1, total, trial.id(), settings(trial), eta);
-                long start = System.nanoTime();
-                TrialResult result = run.createChildInjector(new TrialModule(trial)).getInstance(TrialRunner.class).run();
-                seconds.add((System.nanoTime() - start) / 1e9);
-                if (!TrialResult.COMPLETED.equals(result.status())) {
-                    notCompleted++;
-                    console.printf("  trial %s %s%s%n", trial.id(), result.status(),
-                            result.error() != null ? ": " + result.error()
-                                    : result.divergedEpoch() != null ? " at epoch " + result.divergedEpoch() : "");
-                }
-                store.writeResultsCsv(sweep);
-            }
-            store.writeResultsCsv(sweep);
-            Path report = reports.write(dir);
-            console.printf("results: %s%nreport:  %s%n", dir.resolve("results.csv"), report);
-            if (notCompleted > 0) {
-                console.printf("%d of %d trials did not complete (diverged or failed); see results.csv%n", notCompleted, total);
-                return SOME_NOT_COMPLETED;
-            }
-            return ALL_COMPLETED;
+            boolean parallel = options.scale().parallel() > 1;
+            TrialExecution where = parallel
+                    ? new InWorkerProcesses(console, options.scale(), options.device(), shapes)
+                    : new InThisProcess(core, console, options.device(), true);
+            Progress progress = new Progress(console, !parallel && System.console() != null);
+            where.run(sweep, unfinished(sweep, store, progress), store, progress);
+            return summarize(sweep, store);
         }
+    }
+
+    /**
+     * A {@code --parallel} worker: runs exactly {@code trialIds} into the sweep's folder, which
+     * its parent has validated, locked and will summarize (results.csv, report).
+     *
+     * @param dir the sweep's (or shard's) folder, locked by the parent
+     * @param device overrides every trial's device when not null
+     */
+    public int runWorker(Sweep sweep, List<String> trialIds, Path dir, String device) throws IOException {
+        Map<String, Trial> byId = sweep.byId();
+        for (String id : trialIds) {
+            if (!byId.containsKey(id)) {
+                throw new UserError("--worker-trials: the sweep has no trial " + id);
+            }
+        }
+        try (ResultStore store = ResultStore.openAsWorker(dir)) {
+            List<Trial> trials = trialIds.stream().map(byId::get).toList();
+            new InThisProcess(core, console, device, false).run(sweep, trials, store, new Progress(console, false));
+            boolean allCompleted = trials.stream()
+                    .map(t -> store.read(t.id()))
+                    .allMatch(r -> r != null && r.status() == TrialStatus.COMPLETED);
+            return allCompleted ? ALL_COMPLETED : SOME_NOT_COMPLETED;
+        }
+    }
+
+    /** The trials a run still has to do; a rerun skips those that completed or diverged (failures run again). */
+    private static List<Trial> unfinished(Sweep sweep, ResultStore store, Progress progress) {
+        List<Trial> pending = new ArrayList<>();
+        for (Trial trial : sweep.trials()) {
+            TrialResult previous = store.read(trial.id());
+            if (previous != null && previous.status().isFinished()) {
+                progress.trialSkipped(trial.index() + 1, sweep.trials().size(), trial.id(), previous.status().id());
+            } else {
+                pending.add(trial);
+            }
+        }
+        return pending;
+    }
+
+    /** The outcome of the run, from the files: results.csv, the report, and which trials did not complete. */
+    private int summarize(Sweep sweep, ResultStore store) throws IOException {
+        int notCompleted = 0;
+        List<String> missing = new ArrayList<>();
+        for (Trial trial : sweep.trials()) {
+            TrialResult r = store.read(trial.id());
+            if (r == null) {
+                missing.add(trial.id());
+                notCompleted++;
+            } else if (r.status() != TrialStatus.COMPLETED) {
+                notCompleted++;
+                console.println(outcomeLine(r));
+            }
+        }
+        if (!missing.isEmpty()) {
+            console.printf("  no result for %d trial(s), their worker stopped early (see its output above): %s%n",
+                    missing.size(), String.join(", ", missing));
+        }
+        store.writeResultsCsv(sweep.axes(), sweep.plan());
+        Path report = reports.write(store.dir());
+        console.printf("results: %s%nreport:  %s%n", store.dir().resolve(FileNames.RESULTS_CSV), report);
+        if (notCompleted > 0) {
+            console.printf("%d of %d trials did not complete (diverged, failed or no result); see results.csv%n",
+                    notCompleted, sweep.trials().size());
+            return SOME_NOT_COMPLETED;
+        }
+        return ALL_COMPLETED;
+    }
+
+    /** "  trial ID failed: message" or "  trial ID diverged at epoch N". */
+    static String outcomeLine(TrialResult r) {
+        return "  trial " + r.trialId() + " " + r.status()
+                + (r.error() != null ? ": " + r.error() : r.divergedEpoch() != null ? " at epoch " + r.divergedEpoch() : "");
     }
 
     private void printPlan(Sweep sweep, Map<String, DataFactory.Shape> shapes, Shard shard) {

@@ -1,5 +1,6 @@
 package org.normlab.experiments.sweep;
 
+import com.google.inject.Inject;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -14,8 +15,8 @@ import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Locator;
 import org.normlab.experiments.config.Trial;
 import org.normlab.experiments.config.TrialConfig;
-import org.normlab.experiments.train.DataFactory;
-import org.normlab.experiments.train.ModelFactory;
+import org.normlab.experiments.wiring.DataFactory;
+import org.normlab.experiments.wiring.ModelFactory;
 import org.normlab.experiments.wiring.NormFactories;
 import org.normlab.norm.NormConfigException;
 import org.normlab.norm.NormFactory;
@@ -33,6 +34,7 @@ public final class SweepValidator {
     private final ModelFactory models;
     private final java.util.Set<String> fitted = new java.util.HashSet<>();
 
+    @Inject
     public SweepValidator(NormRegistry registry, DataFactory data, ModelFactory models) {
         this.registry = registry;
         this.data = data;
@@ -77,7 +79,7 @@ public final class SweepValidator {
         }
         try {
             NormFactory body = NormFactories.body(registry, c, trial.seed());
-            NormFactories.shortcut(registry, c, body);
+            NormFactories.shortcut(registry, c.model().shortcutNorm(), body);
             return body;
         } catch (NormConfigException e) {
             String key = e.key() == null || e.key().equals("name") || e.key().equals("inner")
@@ -125,8 +127,8 @@ public final class SweepValidator {
         }
     }
 
-    private static String modelKey(TrialConfig.ModelConfig m, String message) {
-        if (!org.normlab.models.Models.families().contains(m.name())) {
+    private String modelKey(TrialConfig.ModelConfig m, String message) {
+        if (!models.knows(m.name())) {
             return "model.name";
         }
         if (message.contains("depth")) {

@@ -8,7 +8,7 @@ import java.util.Locale;
  * What a person watching the run sees: one line per trial with the sweep's ETA, and a bar per
  * epoch (redrawn in place on a terminal, one line per epoch otherwise).
  */
-public final class Progress implements TrainingListener {
+public final class Progress implements EpochListener {
 
     private final PrintStream out;
     private final boolean terminal;

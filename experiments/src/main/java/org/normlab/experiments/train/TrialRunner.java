@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.DataOutputStream;
@@ -18,12 +17,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.normlab.experiments.config.Trial;
-import org.normlab.experiments.config.TrialConfig;
-import org.normlab.experiments.results.AtomicFiles;
-import org.normlab.experiments.results.ResultStore;
-import org.normlab.experiments.results.TrialResult;
-import org.normlab.norm.NormFactory;
+import java.util.Set;
+import org.normlab.results.AtomicFiles;
+import org.normlab.results.ResultStore;
+import org.normlab.results.TrialResult;
+import org.normlab.results.TrialStatus;
 
 /**
  * Runs one trial end to end: seeds the engine, loads data, builds and trains the model, streams
@@ -33,58 +31,48 @@ import org.normlab.norm.NormFactory;
 public final class TrialRunner {
 
     private final String sweepName;
-    private final Trial trial;
+    private final TrialIdentity trial;
     private final ResultStore store;
     private final Device device;
-    private final DataFactory dataFactory;
-    private final ModelFactory modelFactory;
-    private final NormFactory bodyNorm;
-    private final NormFactory shortcutNorm;
-    private final Progress progress;
+    private final TrialInputs inputs;
+    private final TrainingPlan plan;
+    private final Set<EpochListener> listeners;
 
     @Inject
     TrialRunner(
             @Named("sweep") String sweepName,
-            Trial trial,
+            TrialIdentity trial,
             ResultStore store,
             Device device,
-            DataFactory dataFactory,
-            ModelFactory modelFactory,
-            @Named("body") NormFactory bodyNorm,
-            @Named("shortcut") NormFactory shortcutNorm,
-            Progress progress) {
+            TrialInputs inputs,
+            TrainingPlan plan,
+            Set<EpochListener> listeners) {
         this.sweepName = sweepName;
         this.trial = trial;
         this.store = store;
         this.device = device;
-        this.dataFactory = dataFactory;
-        this.modelFactory = modelFactory;
-        this.bodyNorm = bodyNorm;
-        this.shortcutNorm = shortcutNorm;
-        this.progress = progress;
+        this.inputs = inputs;
+        this.plan = plan;
+        this.listeners = listeners;
     }
 
     public TrialResult run() throws IOException {
         long start = System.nanoTime();
-        store.writeConfig(trial);
-        TrialConfig config = trial.config();
+        store.writeConfig(trial.id(), trial.settings());
         List<TrialResult.Epoch> history = new ArrayList<>();
         Long params = null;
         TrialResult result;
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Engine.getInstance().setRandomSeed((int) trial.seed());
-            TrialData data = dataFactory.load(config.data(), trial.seed());
-            Block model = modelFactory.build(config.model(), data.classes(), data.channels(), bodyNorm, shortcutNorm);
+            TrialData data = inputs.data();
+            Block model = inputs.model(data);
             model.initialize(manager, DataType.FLOAT32, new Shape(1, data.channels(), data.height(), data.width()));
             params = trainableParameters(model);
-            TrainingListener recorder = new Recorder(model, history);
-            Trainer trainer = new Trainer(model, manager, new CrossEntropy(config.loss().labelSmoothing()),
-                    new LrSchedule(config.schedule().name(), config.optimizer().lr(), config.schedule().milestones(),
-                            config.schedule().gamma(), config.schedule().warmupEpochs(), config.epochs()),
-                    config.optimizer().momentum(), config.optimizer().weightDecay(), config.optimizer().nesterov(),
-                    both(progress, recorder));
-            Trainer.Outcome outcome = trainer.fit(data.train(), data.val(), config.epochs());
-            String status = outcome.divergedEpoch() == null ? TrialResult.COMPLETED : TrialResult.DIVERGED;
+            List<EpochListener> all = new ArrayList<>(listeners);
+            all.add(new Recorder(model, history));
+            TrainingLoop.Outcome outcome = new TrainingLoop(model, manager, plan, EpochListener.all(all))
+                    .fit(data.train(), data.val());
+            TrialStatus status = outcome.divergedEpoch() == null ? TrialStatus.COMPLETED : TrialStatus.DIVERGED;
             result = result(status, history, params, outcome.divergedEpoch(), null, start);
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -92,7 +80,7 @@ public final class TrialRunner {
             if (e instanceof OutOfMemoryError) {
                 throw e;
             }
-            result = result(TrialResult.FAILED, history, params, null, describe(e), start);
+            result = result(TrialStatus.FAILED, history, params, null, describe(e), start);
         }
         store.writeResult(result);
         return result;
@@ -104,7 +92,7 @@ public final class TrialRunner {
     }
 
     private TrialResult result(
-            String status, List<TrialResult.Epoch> history, Long params, Integer diverged, String error, long start) {
+            TrialStatus status, List<TrialResult.Epoch> history, Long params, Integer diverged, String error, long start) {
         double wall = (System.nanoTime() - start) / 1e9;
         TrialResult.Metrics metrics = null;
         if (!history.isEmpty()) {
@@ -117,8 +105,7 @@ public final class TrialRunner {
         } else if (params != null) {
             metrics = new TrialResult.Metrics(null, null, null, null, null, params, null, wall, 0, null);
         }
-        JsonNode config = ResultStore.JSON.valueToTree(trial.resolved());
-        return new TrialResult(trial.id(), sweepName, status, trial.seed(), trial.swept(), config, metrics,
+        return new TrialResult(trial.id(), sweepName, status, trial.seed(), trial.swept(), trial.settings(), metrics,
                 List.copyOf(history), diverged, error, device.toString(), Memory.residentMegabytes(), Instant.now().toString());
     }
 
@@ -132,24 +119,8 @@ public final class TrialRunner {
         return n;
     }
 
-    private static TrainingListener both(TrainingListener a, TrainingListener b) {
-        return new TrainingListener() {
-            @Override
-            public void onBatch(int epoch, int done, int total, double loss) {
-                a.onBatch(epoch, done, total, loss);
-                b.onBatch(epoch, done, total, loss);
-            }
-
-            @Override
-            public void onEpoch(EpochMetrics m, boolean best) {
-                a.onEpoch(m, best);
-                b.onEpoch(m, best);
-            }
-        };
-    }
-
     /** Keeps the history, metrics.csv and the checkpoints up to date after every epoch. */
-    private final class Recorder implements TrainingListener {
+    private final class Recorder implements EpochListener {
         private final Block model;
         private final List<TrialResult.Epoch> history;
 
@@ -164,7 +135,7 @@ public final class TrialRunner {
                     m.trainImgPerSec(), m.epochSeconds(), m.valAccByComponent()));
             try {
                 store.writeMetrics(trial.id(), history);
-                if (trial.config().checkpoints()) {
+                if (plan.checkpoints()) {
                     Path dir = store.trialDir(trial.id()).resolve("checkpoints");
                     byte[] params = parameters(model);
                     AtomicFiles.write(dir.resolve("final.params"), params);

@@ -1,21 +1,34 @@
 package org.normlab.experiments.wiring;
 
 import com.google.inject.AbstractModule;
-import org.normlab.experiments.train.DataFactory;
-import org.normlab.experiments.train.ModelFactory;
+import com.google.inject.Module;
+import com.google.inject.multibindings.MapBinder;
+import java.util.ServiceLoader;
+import org.normlab.data.Datasets;
+import org.normlab.models.ModelSpec;
+import org.normlab.models.Models;
 import org.normlab.norm.NormRegistry;
 
 /**
- * The composition root: the norm registry (every ServiceLoader provider on the class path and
- * in plugin jars) and the data and model factories. Sweep runs and single commands (params,
- * bench) build on it.
+ * The composition root of a sweep run: the norm registry (every ServiceLoader provider on the
+ * class path and in plugin jars), the model families and datasets by name, and the data and model
+ * factories. Plugin jars extend the families and datasets with Guice modules found by
+ * ServiceLoader. Each sweep run adds a {@link RunModule} child and each trial a {@link TrialModule}
+ * grandchild.
  */
 public final class CoreModule extends AbstractModule {
 
     private final NormRegistry registry;
+    private final ClassLoader plugins;
+
+    /** @param plugins where plugin jars' Guice modules are looked for */
+    public CoreModule(NormRegistry registry, ClassLoader plugins) {
+        this.registry = registry;
+        this.plugins = plugins;
+    }
 
     public CoreModule(NormRegistry registry) {
-        this.registry = registry;
+        this(registry, CoreModule.class.getClassLoader());
     }
 
     @Override
@@ -23,5 +36,23 @@ public final class CoreModule extends AbstractModule {
         bind(NormRegistry.class).toInstance(registry);
         bind(DataFactory.class).to(DefaultDataFactory.class);
         bind(ModelFactory.class).to(DefaultModelFactory.class);
+        MapBinder<String, ModelFamily> families = MapBinder.newMapBinder(binder(), String.class, ModelFamily.class);
+        for (String family : Models.families()) {
+            families.addBinding(family).toInstance(CoreModule::resnet);
+        }
+        MapBinder<String, DatasetReader> datasets = MapBinder.newMapBinder(binder(), String.class, DatasetReader.class);
+        for (String name : Datasets.NAMES) {
+            datasets.addBinding(name).toInstance(path -> Datasets.load(name, path));
+        }
+        for (Module plugin : ServiceLoader.load(Module.class, plugins)) {
+            install(plugin);
+        }
+    }
+
+    private static ai.djl.nn.Block resnet(ModelFamily.Request r, org.normlab.norm.NormFactory body,
+            org.normlab.norm.NormFactory shortcut) {
+        org.normlab.models.Shortcut s = r.shortcut().equals("auto") ? null : org.normlab.models.Shortcut.valueOf(r.shortcut());
+        return Models.build(new ModelSpec(r.family(), r.depth(), r.classes(), r.inChannels(), s, r.block(), r.cifarStem()),
+                body, shortcut);
     }
 }

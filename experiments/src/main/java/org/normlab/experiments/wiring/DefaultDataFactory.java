@@ -7,19 +7,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import com.google.inject.Inject;
 import org.normlab.experiments.config.TrialConfig;
-import org.normlab.experiments.data.BatchLoader;
-import org.normlab.experiments.data.BatchTransform;
-import org.normlab.experiments.data.DataSplit;
-import org.normlab.experiments.data.Datasets;
-import org.normlab.experiments.data.ImageSet;
-import org.normlab.experiments.data.ImageShape;
-import org.normlab.experiments.data.MixDataset;
-import org.normlab.experiments.data.SyntheticImages;
-import org.normlab.experiments.data.TransformPipeline;
-import org.normlab.experiments.data.Transforms;
+import org.normlab.data.BatchLoader;
+import org.normlab.data.BatchTransform;
+import org.normlab.data.DataSplit;
+import org.normlab.data.Datasets;
+import org.normlab.data.ImageSet;
+import org.normlab.data.ImageShape;
+import org.normlab.data.MixDataset;
+import org.normlab.data.SyntheticImages;
+import org.normlab.data.TransformPipeline;
+import org.normlab.data.Transforms;
 import org.normlab.experiments.train.BatchSource;
-import org.normlab.experiments.train.DataFactory;
 import org.normlab.experiments.train.TrialData;
 
 /**
@@ -33,6 +33,20 @@ import org.normlab.experiments.train.TrialData;
 public final class DefaultDataFactory implements DataFactory {
 
     private final Map<String, DataSplit> cache = new ConcurrentHashMap<>();
+    private final Map<String, DatasetReader> readers;
+
+    @Inject
+    DefaultDataFactory(Map<String, DatasetReader> readers) {
+        this.readers = readers;
+    }
+
+    /** Every data.name a sweep file may use: the built-in ones, then those of plugins. */
+    @Override
+    public List<String> names() {
+        List<String> names = new ArrayList<>(TrialConfig.DATASETS);
+        readers.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
+        return names;
+    }
 
     @Override
     public TrialData load(TrialConfig.DataConfig d, long seed) {
@@ -87,7 +101,7 @@ public final class DefaultDataFactory implements DataFactory {
         return cache.computeIfAbsent(key, k -> read(d));
     }
 
-    private static DataSplit read(TrialConfig.DataConfig d) {
+    private DataSplit read(TrialConfig.DataConfig d) {
         Path path = d.path() == null ? null : Path.of(d.path());
         switch (d.name()) {
             case "synthetic":
@@ -100,7 +114,8 @@ public final class DefaultDataFactory implements DataFactory {
                         MixDataset.LabelMode.parse(m.labels()), 0);
                 return MixDataset.load(spec, path, m.cifarPath() == null ? null : Path.of(m.cifarPath()));
             default:
-                return Datasets.load(d.name(), path);
+                DatasetReader reader = readers.get(d.name());
+                return reader != null ? reader.read(path) : Datasets.load(d.name(), path);
         }
     }
 

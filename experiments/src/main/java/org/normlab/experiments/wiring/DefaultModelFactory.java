@@ -1,23 +1,39 @@
 package org.normlab.experiments.wiring;
 
 import ai.djl.nn.Block;
+import com.google.inject.Inject;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.normlab.experiments.config.TrialConfig;
-import org.normlab.experiments.train.ModelFactory;
-import org.normlab.models.ModelSpec;
-import org.normlab.models.Models;
-import org.normlab.models.Shortcut;
 import org.normlab.norm.NormFactory;
+import org.normlab.norm.Spelling;
 
-/** Model settings from a sweep file to the models module's {@link ModelSpec}. */
+/** Model settings from a sweep file to the {@link ModelFamily} of that name (built-in or a plugin's). */
 public final class DefaultModelFactory implements ModelFactory {
+
+    private final Map<String, ModelFamily> families;
+
+    @Inject
+    DefaultModelFactory(Map<String, ModelFamily> families) {
+        this.families = families;
+    }
 
     @Override
     public Block build(TrialConfig.ModelConfig m, int classes, int inChannels, NormFactory body, NormFactory shortcut) {
-        return Models.build(spec(m, classes, inChannels), body, shortcut);
+        String name = String.valueOf(m.name()).trim().toLowerCase(Locale.ROOT);
+        ModelFamily family = families.get(name);
+        if (family == null) {
+            List<String> known = List.copyOf(families.keySet());
+            throw new IllegalArgumentException(String.format("model family '%s' is unknown%s; known families: %s",
+                    m.name(), Spelling.hint(name, known), String.join(", ", known)));
+        }
+        return family.build(new ModelFamily.Request(name, m.depth(), m.shortcut(), m.block(), m.cifarStem(), classes,
+                inChannels), body, shortcut);
     }
 
-    public static ModelSpec spec(TrialConfig.ModelConfig m, int classes, int inChannels) {
-        Shortcut shortcut = m.shortcut().equals("auto") ? null : Shortcut.valueOf(m.shortcut());
-        return new ModelSpec(m.name(), m.depth(), classes, inChannels, shortcut, m.block(), m.cifarStem());
+    @Override
+    public boolean knows(String family) {
+        return families.containsKey(String.valueOf(family).trim().toLowerCase(Locale.ROOT));
     }
 }

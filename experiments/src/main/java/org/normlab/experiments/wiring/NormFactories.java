@@ -40,8 +40,11 @@ public final class NormFactories {
         return registry.factory(attack.name(), options);
     }
 
-    /** The shortcut (downsample) norm: the body's, or plain {@code bn} as the IEBN authors. */
-    public static NormFactory shortcut(NormRegistry registry, TrialConfig config, NormFactory body) {
-        return "bn".equals(config.model().shortcutNorm()) ? registry.factory("bn", Map.of()) : body;
+    /**
+     * The shortcut (downsample) norm: {@code same} is the body's, {@code bn} plain BN as the IEBN
+     * authors use ({@code model.shortcut_norm}, {@code params --shortcut-norm}).
+     */
+    public static NormFactory shortcut(NormRegistry registry, String shortcutNorm, NormFactory body) {
+        return "bn".equals(shortcutNorm) ? registry.factory("bn", Map.of()) : body;
     }
 }

@@ -1,8 +1,10 @@
 package org.normlab.experiments.wiring;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.Multibinder;
 import com.google.inject.name.Names;
-import org.normlab.experiments.results.ResultStore;
+import org.normlab.results.ResultStore;
+import org.normlab.experiments.train.EpochListener;
 import org.normlab.experiments.train.Progress;
 
 /**
@@ -29,6 +31,6 @@ public final class RunModule extends AbstractModule {
         bind(String.class).annotatedWith(Names.named("sweep")).toInstance(sweepName);
         bind(String.class).annotatedWith(Names.named("deviceOverride")).toInstance(deviceOverride);
         bind(ResultStore.class).toInstance(store);
-        bind(Progress.class).toInstance(progress);
+        Multibinder.newSetBinder(binder(), EpochListener.class).addBinding().toInstance(progress);
     }
 }

@@ -1,15 +1,25 @@
 package org.normlab.experiments.wiring;
 
 import ai.djl.Device;
+import ai.djl.nn.Block;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import jakarta.inject.Named;
+import com.google.inject.name.Named;
 import org.normlab.experiments.config.Trial;
 import org.normlab.experiments.config.TrialConfig;
+import org.normlab.experiments.train.LrSchedule;
+import org.normlab.experiments.train.TrainingPlan;
+import org.normlab.experiments.train.TrialData;
+import org.normlab.experiments.train.TrialIdentity;
+import org.normlab.experiments.train.TrialInputs;
 import org.normlab.norm.NormFactory;
 import org.normlab.norm.NormRegistry;
 
-/** What one trial is made of: its settings, its device and its norm factories. */
+/**
+ * What one trial is made of, built from its config records here so that the training code sees
+ * plain values only: its identity, device, norm factories, data and model ({@link TrialInputs}),
+ * and its {@link TrainingPlan} (optimizer, schedule, loss).
+ */
 public final class TrialModule extends AbstractModule {
 
     private final Trial trial;
@@ -18,10 +28,9 @@ public final class TrialModule extends AbstractModule {
         this.trial = trial;
     }
 
-    @Override
-    protected void configure() {
-        bind(Trial.class).toInstance(trial);
-        bind(TrialConfig.class).toInstance(trial.config());
+    @Provides
+    TrialIdentity identity() {
+        return new TrialIdentity(trial.id(), trial.seed(), trial.swept(), trial.resolved());
     }
 
     @Provides
@@ -38,6 +47,41 @@ public final class TrialModule extends AbstractModule {
     @Provides
     @Named("shortcut")
     NormFactory shortcut(NormRegistry registry, @Named("body") NormFactory body) {
-        return NormFactories.shortcut(registry, trial.config(), body);
+        return NormFactories.shortcut(registry, trial.config().model().shortcutNorm(), body);
+    }
+
+    @Provides
+    TrialInputs inputs(DataFactory data, ModelFactory models,
+            @Named("body") NormFactory body, @Named("shortcut") NormFactory shortcut) {
+        TrialConfig c = trial.config();
+        return new TrialInputs() {
+            @Override
+            public TrialData data() {
+                return data.load(c.data(), trial.seed());
+            }
+
+            @Override
+            public Block model(TrialData d) {
+                return models.build(c.model(), d.classes(), d.channels(), body, shortcut);
+            }
+        };
+    }
+
+    @Provides
+    TrainingPlan plan() {
+        TrialConfig c = trial.config();
+        return new TrainingPlan(c.epochs(), schedule(c), c.optimizer().momentum(), c.optimizer().weightDecay(),
+                c.optimizer().nesterov(), c.loss().labelSmoothing(), c.checkpoints());
+    }
+
+    static LrSchedule schedule(TrialConfig c) {
+        double lr = c.optimizer().lr();
+        TrialConfig.ScheduleConfig s = c.schedule();
+        LrSchedule after = switch (s.name()) {
+            case "multistep" -> LrSchedule.multistep(lr, s.milestones(), s.gamma());
+            case "cosine" -> LrSchedule.cosine(lr, s.warmupEpochs(), c.epochs());
+            default -> LrSchedule.constant(lr);
+        };
+        return after.afterWarmup(lr, s.warmupEpochs());
     }
 }

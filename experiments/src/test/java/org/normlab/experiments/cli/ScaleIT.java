@@ -222,7 +222,7 @@ class ScaleIT {
 
     /** Without what differs between two runs of one trial (timings, resident memory). */
     private static JsonNode withoutTimings(JsonNode result) {
-        return org.normlab.experiments.results.RunDependent.stripResult(result);
+        return org.normlab.results.RunDependent.stripResult(result);
     }
 
     /** A CSV's cells, the timing columns left out (no cell of these files holds a comma). */

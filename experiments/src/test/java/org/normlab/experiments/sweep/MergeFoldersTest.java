@@ -20,6 +20,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.normlab.experiments.UserError;
+import org.normlab.results.Conflict;
+import org.normlab.results.TrialCopies;
 
 /** merge: shard folders into one folder laid out like an unsharded run; duplicates, conflicts, gaps. */
 class MergeFoldersTest {
@@ -121,7 +123,7 @@ class MergeFoldersTest {
         result(b, IEBN1, "failed", 0.75, 10.0);
 
         ShardMerge merge = ShardMerge.read(ShardMerge.expand(List.of(sweepDir)), sweepDir);
-        List<ShardMerge.Conflict> conflicts = merge.conflicts();
+        List<Conflict> conflicts = merge.conflicts();
         assertEquals(2, conflicts.size());
         assertEquals("aa01", conflicts.get(0).trialId());
         assertEquals("metrics.final_val_acc 0.5 vs 0.5625", conflicts.get(0).difference());
@@ -189,12 +191,12 @@ class MergeFoldersTest {
     void firstDifferenceNamesThePath() {
         JsonNode x = JSON.createObjectNode().set("history", JSON.createArrayNode().add(JSON.createObjectNode().put("val_acc", 0.5)));
         JsonNode y = JSON.createObjectNode().set("history", JSON.createArrayNode().add(JSON.createObjectNode().put("val_acc", 0.25)));
-        assertEquals("history[0].val_acc 0.5 vs 0.25", ShardMerge.firstDifference("", x, y));
+        assertEquals("history[0].val_acc 0.5 vs 0.25", TrialCopies.firstDifference("", x, y));
         assertEquals("history has 1 vs 0 entries",
-                ShardMerge.firstDifference("", x, JSON.createObjectNode().set("history", JSON.createArrayNode())));
+                TrialCopies.firstDifference("", x, JSON.createObjectNode().set("history", JSON.createArrayNode())));
         assertEquals("error (none) vs \"boom\"",
-                ShardMerge.firstDifference("", JSON.createObjectNode(), JSON.createObjectNode().put("error", "boom")));
-        assertNull(ShardMerge.firstDifference("", x, x.deepCopy()));
+                TrialCopies.firstDifference("", JSON.createObjectNode(), JSON.createObjectNode().put("error", "boom")));
+        assertNull(TrialCopies.firstDifference("", x, x.deepCopy()));
     }
 
     private Path shard(Path sweepDir, int i, int n, List<T> mine) throws IOException {

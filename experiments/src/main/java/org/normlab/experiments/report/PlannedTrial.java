@@ -1,4 +1,0 @@
-package org.normlab.experiments.report;
-
-/** One entry of trials.json. */
-public record PlannedTrial(String trialId, Integer seed, Settings swept) {}

@@ -1,0 +1,37 @@
+package org.example.vgg;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+import org.normlab.experiments.wiring.ModelFamily;
+import org.normlab.norm.NormFactory;
+
+/**
+ * A two-stage VGG: [conv3x3(8) norm relu] maxpool2 [conv3x3(16) norm relu] global-average-pool,
+ * linear. Only depth 2 exists. Trainable parameters, with a norm of 2 per channel (BN):
+ * 9*in*8 + 16 + 9*8*16 + 32 + 16*classes + classes.
+ */
+final class SmallVgg implements ModelFamily {
+
+    @Override
+    public Block build(Request r, NormFactory body, NormFactory shortcut) {
+        if (r.depth() != 2) {
+            throw new IllegalArgumentException("small_vgg: depth must be 2 (two conv stages), got " + r.depth());
+        }
+        return new SequentialBlock()
+                .add(conv(8)).add(body.create(8)).add(Activation.reluBlock())
+                .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+                .add(conv(16)).add(body.create(16)).add(Activation.reluBlock())
+                .add(Pool.globalAvgPool2dBlock())
+                .add(Linear.builder().setUnits(r.classes()).build());
+    }
+
+    private static Block conv(int filters) {
+        return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(filters)
+                .optBias(false).build();
+    }
+}

@@ -1,0 +1,102 @@
+package org.normlab.experiments.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A plugin that adds a model family and a dataset through a Guice module (test sources
+ * org/example/vgg, packed here into a jar of their own with the services file): the fat jar,
+ * which does not contain them, trains that model on that dataset when a sweep names them, and
+ * rejects misspelt names with the messages built-in names get.
+ */
+class ModelPluginIT {
+
+    private static final String SWEEP = String.join("\n",
+            "name: zoo",
+            "seeds: [1]",
+            "epochs: 2",
+            "device: cpu",
+            "checkpoints: false",
+            "data:",
+            "  name: stripes",
+            "  batch_size: 16",
+            "model:",
+            "  name: small_vgg",
+            "  depth: 2",
+            "optimizer: {lr: 0.05, momentum: 0.9}",
+            "grid:",
+            "  norm.name: [bn]",
+            "");
+
+    @TempDir static Path work;
+
+    @BeforeAll
+    static void packThePlugin() throws IOException {
+        Path classes = Path.of("target", "test-classes");
+        Path jar = work.resolve("plugins/vgg.jar");
+        Files.createDirectories(jar.getParent());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                var files = Files.walk(classes.resolve("org/example/vgg"))) {
+            int n = 0;
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                out.write(Files.readAllBytes(f));
+                n++;
+            }
+            assertTrue(n >= 3, "the plugin's classes are compiled test classes: " + n);
+            out.putNextEntry(new JarEntry("META-INF/services/com.google.inject.Module"));
+            out.write("org.example.vgg.VggPlugin\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static Jar.Run run(String sweep, String... extra) throws Exception {
+        Path file = work.resolve("zoo.yaml");
+        Files.writeString(file, sweep);
+        String[] args = new String[extra.length + 1];
+        args[0] = file.toString();
+        System.arraycopy(extra, 0, args, 1, extra.length);
+        return Jar.run(work, args);
+    }
+
+    @Test
+    void theFatJarTrainsThePluginsModelOnThePluginsDataset() throws Exception {
+        Jar.Run run = run(SWEEP, "--out", "runs");
+        assertEquals(0, run.exit(), run.all());
+        Path dir = work.resolve("runs/zoo");
+        List<String> rows = Files.readAllLines(dir.resolve("results.csv"));
+        assertEquals(2, rows.size(), String.join("\n", rows));
+        JsonNode result = new ObjectMapper().readTree(dir.resolve(rows.get(1).split(",")[0]).resolve("result.json").toFile());
+        assertEquals("completed", result.path("status").asText());
+        // 9*1*8 + 2*8 + 9*8*16 + 2*16 + 16*2 + 2: small_vgg on 1-channel images, 2 classes, BN.
+        assertEquals(1306, result.path("metrics").path("params").asLong());
+        assertEquals(2, result.path("history").size());
+    }
+
+    @Test
+    void pluginNamesAreCheckedLikeBuiltInOnes() throws Exception {
+        Jar.Run model = run(SWEEP.replace("name: small_vgg", "name: small_vgx"));
+        assertEquals(2, model.exit(), model.all());
+        assertTrue(model.err().contains("zoo.yaml:10:9: model.name: model family 'small_vgx' is unknown (did you mean "
+                + "'small_vgg'?); known families: cifar_resnet, resnet, small_vgg"), model.err());
+        Jar.Run data = run(SWEEP.replace("name: stripes", "name: stripez"));
+        assertEquals(2, data.exit(), data.all());
+        assertTrue(data.err().contains("zoo.yaml:7:9: data.name: must be one of fashion-mnist, cifar10, cifar100, "
+                + "synthetic, mix, stripes (got 'stripez')"), data.err());
+        Jar.Run depth = run(SWEEP.replace("depth: 2", "depth: 3"));
+        assertEquals(2, depth.exit(), depth.all());
+        assertTrue(depth.err().contains("zoo.yaml:11:10: model.depth: small_vgg: depth must be 2"), depth.err());
+    }
+}

@@ -1,0 +1,21 @@
+package org.normlab.experiments;
+
+/**
+ * A problem with what the user gave us (a file, a setting, a folder), not a bug. The CLI prints
+ * its message alone, without a stack trace unless --verbose, and exits non-zero.
+ *
+ * <p>It lives in the lowest module, {@code results}, so that every module above can throw it;
+ * it keeps its package so its many users (and other branches) need no change.
+ */
+public class UserError extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public UserError(String message) {
+        super(message);
+    }
+
+    public UserError(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

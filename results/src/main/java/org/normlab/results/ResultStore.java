@@ -1,0 +1,239 @@
+package org.normlab.results;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.normlab.experiments.UserError;
+
+/**
+ * The results folder of one sweep ({@code OUT/<sweep name>/}, see RESULTS-FORMAT.md). Files
+ * are the interface: every file is written atomically, {@code results.csv} is derived from the
+ * trials' {@code result.json} files, and a lock keeps a second process out while one runs.
+ */
+public final class ResultStore implements AutoCloseable {
+
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+    public static final ObjectMapper YAML = new ObjectMapper(
+            new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+    private static final List<String> METRIC_COLUMNS = List.of(
+            "final_val_acc", "best_val_acc", "final_train_acc", "final_val_loss", "params", "train_img_s", "wall_s");
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private ResultStore(Path dir, FileChannel lockChannel, FileLock lock) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Opens (creating) a sweep's folder and locks it. The lock is the operating system's, so a
+     * process that dies leaves no stale lock behind.
+     *
+     * @throws UserError when the folder cannot be written or another process holds the lock
+     */
+    public static ResultStore open(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserError("cannot create the output folder " + dir + ": " + e.getMessage());
+        }
+        if (!Files.isWritable(dir)) {
+            throw new UserError("the output folder " + dir + " is not writable; choose another with --out");
+        }
+        Path lockFile = dir.resolve(".lock");
+        try {
+            FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                ch.close();
+                throw new UserError("another NormLab process is running a sweep in " + dir
+                        + "; wait for it to finish or use another --out folder");
+            }
+            removeTemporaryFiles(dir);
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes()));
+            return new ResultStore(dir, ch, lock);
+        } catch (IOException e) {
+            throw new UserError("cannot lock " + lockFile + ": " + e.getMessage() + "; is the folder writable?");
+        }
+    }
+
+    /** Temporary files of writes that a crash interrupted: never part of a result, so removed. */
+    private static void removeTemporaryFiles(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir, 3)) {
+            for (Path f : files.filter(f -> {
+                String n = f.getFileName().toString();
+                return n.startsWith(".") && n.endsWith(".tmp");
+            }).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    /**
+     * Opens a sweep's folder that a parent process holds locked, for a {@code --parallel} worker:
+     * the worker writes only its own trials' folders and takes no lock.
+     *
+     * @throws UserError when no other process holds the folder's lock
+     */
+    public static ResultStore openAsWorker(Path dir) {
+        Path lockFile = dir.resolve(".lock");
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock probe = ch.tryLock();
+            if (probe != null) {
+                probe.release();
+                throw new UserError(dir + " is not locked by a running sweep; --worker-trials is internal to --parallel");
+            }
+        } catch (OverlappingFileLockException e) {
+            // This JVM holds the lock: the parent is here.
+        } catch (IOException e) {
+            throw new UserError("cannot open " + lockFile + ": " + e.getMessage()
+                    + "; --worker-trials is internal to --parallel");
+        }
+        return new ResultStore(dir, null, null);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path trialDir(String trialId) {
+        return dir.resolve(trialId);
+    }
+
+    /** Writes sweep.yaml (the resolved sweep) and trials.json (every planned trial). */
+    public void writeSweep(JsonNode sweepDoc, List<PlanRow> plan) throws IOException {
+        AtomicFiles.write(dir.resolve(FileNames.SWEEP), YAML.writeValueAsBytes(sweepDoc));
+        AtomicFiles.write(dir.resolve(FileNames.TRIALS), JSON.writeValueAsBytes(planJson(plan)));
+    }
+
+    /** The plan as trials.json (and shard.json) hold it. */
+    public static ArrayNode planJson(List<PlanRow> plan) {
+        ArrayNode trials = JsonNodeFactory.instance.arrayNode();
+        for (PlanRow t : plan) {
+            ObjectNode row = trials.addObject();
+            row.put("trial_id", t.trialId());
+            row.put("seed", t.seed());
+            row.set("swept", JSON.valueToTree(t.swept()));
+        }
+        return trials;
+    }
+
+    /** The trial's result, or null when it has none (never run, or interrupted). */
+    public TrialResult read(String trialId) {
+        Path file = trialDir(trialId).resolve(FileNames.RESULT);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return JSON.readValue(file.toFile(), TrialResult.class);
+        } catch (IOException e) {
+            throw new UserError(file + ": unreadable result (" + e.getMessage() + "); delete it to rerun the trial");
+        }
+    }
+
+    /** Writes the trial's resolved settings, config.yaml. */
+    public void writeConfig(String trialId, JsonNode resolved) throws IOException {
+        AtomicFiles.write(trialDir(trialId).resolve(FileNames.CONFIG), YAML.writeValueAsBytes(resolved));
+    }
+
+    public void writeResult(TrialResult result) throws IOException {
+        AtomicFiles.write(trialDir(result.trialId()).resolve(FileNames.RESULT), JSON.writeValueAsBytes(result));
+    }
+
+    /** Rewrites metrics.csv with every epoch so far. */
+    public void writeMetrics(String trialId, List<TrialResult.Epoch> history) throws IOException {
+        List<String> components = history.isEmpty() || history.get(0).valAccByComponent() == null
+                ? List.of() : new ArrayList<>(history.get(0).valAccByComponent().keySet());
+        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+        for (String c : List.of("epoch", "lr", "train_loss", "train_acc", "val_loss", "val_acc", "train_img_s", "epoch_s")) {
+            schema.addColumn(c);
+        }
+        components.forEach(c -> schema.addColumn("val_acc." + c));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (TrialResult.Epoch e : history) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.epoch());
+            row.put("lr", e.lr());
+            row.put("train_loss", e.trainLoss());
+            row.put("train_acc", e.trainAcc());
+            row.put("val_loss", e.valLoss());
+            row.put("val_acc", e.valAcc());
+            row.put("train_img_s", e.trainImgS());
+            row.put("epoch_s", e.epochS());
+            components.forEach(c -> row.put("val_acc." + c, e.valAccByComponent().get(c)));
+            rows.add(row);
+        }
+        byte[] csv = new CsvMapper().writer(schema.build()).writeValueAsBytes(rows);
+        AtomicFiles.write(trialDir(trialId).resolve(FileNames.METRICS), csv);
+    }
+
+    /**
+     * Rebuilds results.csv from the result.json files of the planned trials, in plan order.
+     *
+     * @param axes the grid's axes, one column each
+     * @return the number of rows written
+     */
+    public int writeResultsCsv(List<String> axes, List<PlanRow> plan) throws IOException {
+        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+        schema.addColumn("trial_id").addColumn("status").addColumn("seed");
+        axes.forEach(schema::addColumn);
+        METRIC_COLUMNS.forEach(schema::addColumn);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (PlanRow t : plan) {
+            TrialResult r = read(t.trialId());
+            if (r == null) {
+                continue;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("trial_id", r.trialId());
+            row.put("status", r.status().id());
+            row.put("seed", r.seed());
+            axes.forEach(a -> row.put(a, t.swept().get(a)));
+            JsonNode m = JSON.valueToTree(r.metrics());
+            METRIC_COLUMNS.forEach(c -> row.put(c, m == null || m.path(c).isNull() ? "" : m.path(c).asText()));
+            rows.add(row);
+        }
+        AtomicFiles.write(dir.resolve(FileNames.RESULTS_CSV), new CsvMapper().writer(schema.build()).writeValueAsBytes(rows));
+        return rows.size();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (lock != null) {
+            lock.release();
+            lockChannel.close();
+        }
+    }
+}
