@@ -51,6 +51,17 @@ public abstract class PerChannelBlock extends AbstractBlock {
         return axes;
     }
 
+    /** The mean over {@code axes}, kept as size-1 axes (the engine reduces one axis per call). */
+    protected static NDArray meanOver(NDArray x, int... axes) {
+        int[] sorted = axes.clone();
+        java.util.Arrays.sort(sorted);
+        NDArray m = x;
+        for (int i = sorted.length - 1; i >= 0; i--) {
+            m = m.mean(new int[] {sorted[i]}, true);
+        }
+        return m;
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};
