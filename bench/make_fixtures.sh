@@ -17,6 +17,7 @@ gen $F/ln-2x6x4x4.json --kind ln --module 'torch.nn.GroupNorm(1, 6)' --shape 2,6
 gen $F/ln-1x5x3x7.json --kind ln --module 'torch.nn.GroupNorm(1, 5)' --shape 1,5,3,7
 gen $F/in-2x6x5x5.json --kind in --module 'torch.nn.InstanceNorm2d(6, affine=True)' --shape 2,6,5,5
 gen $F/in-1x4x3x7.json --kind in --module 'torch.nn.InstanceNorm2d(4, affine=True)' --shape 1,4,3,7
+gen $F/in-running-2x4x5x3.json --kind in --options '{"track_running_stats": true}' --module 'torch.nn.InstanceNorm2d(4, affine=True, track_running_stats=True)' --shape 2,4,5,3
 
 F=norm-brn/src/test/resources/fixtures
 # r_max 1.7, d_max 0.3: r clipped in channels 0 and 1 (r 1.84, 1.74; not 1.69, 1.55), d in 1 and 2 (|d| 0.47, 0.46; not 0.11, 0.25)

@@ -38,6 +38,20 @@ class GroupNormConformanceTest {
     }
 
     @Test
+    void instanceNormWithRunningStatisticsMatchesPyTorch() {
+        // InstanceNorm2d(4, affine=True, track_running_stats=True): the fixture's options turn them on.
+        ReferenceFixture f = Fixtures.load("in-running-2x4x5x3");
+        assertEquals(List.of("mean", "var"), f.runningStats());
+        ConformanceReport report = ConformanceKit.check(registry, "in", f);
+        assertTrue(report.passed(), report::format);
+        assertEquals(7, report.checks().size(), report::format);
+        // Without them the block has no running statistics, and the kit says so.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConformanceKit.check(
+                registry, "in", Map.of("track_running_stats", false), f, Tolerance.DEFAULT));
+        assertTrue(e.getMessage().contains("no parameter 'runningMean'"), e.getMessage());
+    }
+
+    @Test
     void theWrongGroupCountFails() {
         // GroupNorm(4, 8) data checked as 2 groups: the outputs and gradients differ.
         ConformanceReport report = ConformanceKit.check(
