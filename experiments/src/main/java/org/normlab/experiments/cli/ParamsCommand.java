@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.normlab.experiments.UserError;
 import org.normlab.models.ModelSpec;
 import org.normlab.models.Models;
+import org.normlab.norm.NormConfigException;
 import org.normlab.norm.NormFactory;
 import org.normlab.norm.NormRegistry;
 import picocli.CommandLine.Command;
@@ -59,6 +60,9 @@ public class ParamsCommand implements Callable<Integer> {
         try {
             spec = Models.parse(model, classes, input.channels());
             block = Models.build(spec, body, shortcut);
+        } catch (NormConfigException e) {
+            // A norm that does not fit a layer of this model (gn's strict groups).
+            throw new UserError("--norm " + norm + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new UserError("--model " + model + ": " + e.getMessage());
         }
