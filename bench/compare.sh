@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Interleaved throughput comparison: NormLab (bench command of the fat jar) vs the PyTorch eager
-# peer (shared/bench/pytorch_peer.py on Debian's python3-torch), and IEBN vs BN within each.
+# peer (bench/pytorch_peer.py on Debian's python3-torch), and every norm vs BN within each.
 # One process per measurement, rounds interleaved, ratios with min/median/max: on a noisy
 # machine only ratios measured in one run count.
 #
 #   bench/compare.sh [ROUNDS] [CONFIG...]      CONFIG = model:CxHxW:batch, e.g. r20:3x32x32:128
 #   default: 5 rounds of r20:3x32x32:128 r20:1x28x28:128 r18:3x32x32:64
 #
-# Environment: WARMUP (30: the JIT and the allocator settle), ITERS (20), PEER (path to pytorch_peer.py), PYTHON (/usr/bin/python3),
+# Environment: NORMS ("bn iebn"; any shipped norms, e.g. "bn gn ln in brn frn evonorm_b0 evonorm_s0"),
+# WARMUP (30: the JIT and the allocator settle), ITERS (20), PEER (path to pytorch_peer.py), PYTHON (/usr/bin/python3),
 # JAVA_OPTS (JVM options for NormLab). The peer runs twice per measurement: with glibc's malloc
 # defaults (pytorch) and with the settings the jar applies to itself (pytorch-tuned).
 set -euo pipefail
@@ -17,7 +18,8 @@ rounds=${1:-5}; shift || true
 configs=("$@"); [ ${#configs[@]} -eq 0 ] && configs=(r20:3x32x32:128 r20:1x28x28:128 r18:3x32x32:64)
 warmup=${WARMUP:-30}; iters=${ITERS:-20}
 python=${PYTHON:-/usr/bin/python3}
-peer=${PEER:-$root/../shared/bench/pytorch_peer.py}
+peer=${PEER:-$root/bench/pytorch_peer.py}
+read -r -a norms <<< "${NORMS:-bn iebn}"
 [ -f "$jar" ] || (cd "$root" && mvn -B -q package -DskipTests)
 
 have_peer=1
@@ -42,7 +44,7 @@ for ((r = 1; r <= rounds; r++)); do
   for cfg in "${configs[@]}"; do
     IFS=: read -r model shape batch <<< "$cfg"
     IFS=x read -r ch hw _ <<< "$shape"
-    for norm in bn iebn; do
+    for norm in "${norms[@]}"; do
       for mode in train eval; do
         java ${JAVA_OPTS:-} -jar "$jar" bench --model "$(model_name "$model")" --norm "$norm" --batch "$batch" \
             --input "$shape" --mode "$mode" --warmup "$warmup" --iters "$iters" 2>/dev/null \
@@ -75,15 +77,16 @@ def ratio(num, den):
     out = [v[(r,) + num] / v[(r,) + den] for r in rounds if (r,) + num in v and (r,) + den in v]
     return out
 print(f"{'config':16} {'mode':5} {'ratio':30} {'min':>6} {'median':>7} {'max':>6}")
+norms = list(dict.fromkeys(k[3] for k in v))
 for c in configs:
     for m in ("train", "eval"):
-        for label, num, den in (("iebn/bn normlab", (c, "normlab", "iebn", m), (c, "normlab", "bn", m)),
-                                ("iebn/bn pytorch", (c, "pytorch", "iebn", m), (c, "pytorch", "bn", m)),
-                                ("iebn/bn pytorch-tuned", (c, "pytorch-tuned", "iebn", m), (c, "pytorch-tuned", "bn", m)),
-                                ("normlab/pytorch bn", (c, "normlab", "bn", m), (c, "pytorch", "bn", m)),
-                                ("normlab/pytorch iebn", (c, "normlab", "iebn", m), (c, "pytorch", "iebn", m)),
-                                ("normlab/pytorch-tuned bn", (c, "normlab", "bn", m), (c, "pytorch-tuned", "bn", m)),
-                                ("normlab/pytorch-tuned iebn", (c, "normlab", "iebn", m), (c, "pytorch-tuned", "iebn", m))):
+        pairs = []
+        for n in norms:
+            if n != "bn":
+                pairs += [(f"{n}/bn {e}", (c, e, n, m), (c, e, "bn", m)) for e in ("normlab", "pytorch", "pytorch-tuned")]
+        for n in norms:
+            pairs += [(f"normlab/{e} {n}", (c, "normlab", n, m), (c, e, n, m)) for e in ("pytorch", "pytorch-tuned")]
+        for label, num, den in pairs:
             x = ratio(num, den)
             if x:
                 print(f"{c:16} {m:5} {label:30} {min(x):6.3f} {statistics.median(x):7.3f} {max(x):6.3f}")

@@ -1,6 +1,5 @@
 package org.normlab.models;
 
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import org.normlab.norm.NormFactory;
 
@@ -63,7 +62,7 @@ final class CifarResNet {
         boolean bottleneck = spec.block().equals(ModelSpec.BOTTLENECK);
         int unitsPerStage = (spec.depth() - 2) / (bottleneck ? BOTTLENECK_LAYERS_PER_UNIT : BASIC_LAYERS_PER_UNIT);
         ResNet net = new ResNet(spec);
-        net.add(Layers.conv(STEM_WIDTH, 3, 1)).add(norm.create(STEM_WIDTH)).add(Activation.reluBlock());
+        Layers.normRelu(net.add(Layers.conv(STEM_WIDTH, 3, 1)), norm, STEM_WIDTH);
         ResidualStages stages = new ResidualStages(bottleneck, spec.shortcut(), norm, shortcutNorm);
         int channels = STEM_WIDTH;
         for (int s = 0; s < WIDTHS.length; s++) {

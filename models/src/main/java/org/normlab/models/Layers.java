@@ -1,13 +1,16 @@
 package org.normlab.models;
 
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.XavierInitializer;
+import org.normlab.norm.NormFactory;
 
 /**
  * The non-norm layers of the ResNets, initialized as torchvision and the CIFAR reference code do.
@@ -32,6 +35,23 @@ final class Layers {
                 .build();
         conv.setInitializer(KAIMING_FAN_OUT, Parameter.Type.WEIGHT);
         return conv;
+    }
+
+    /**
+     * A norm followed by a ReLU; one layer when the norm carries its activation (FRN's TLU, the
+     * EvoNorms), as timm's {@code create_norm_act}.
+     */
+    static SequentialBlock normRelu(SequentialBlock net, NormFactory norm, int channels) {
+        net.add(norm.create(channels, true));
+        return norm.carriesActivation() ? net : net.add(Activation.reluBlock());
+    }
+
+    /**
+     * A norm that no activation follows (before a residual addition, in a shortcut): a norm
+     * that carries one is built without it, as timm's {@code apply_act=False}.
+     */
+    static Block normOnly(NormFactory norm, int channels) {
+        return norm.create(channels, false);
     }
 
     /** 3x3 max-pool, stride 2, padding 1: the torchvision stem's. */

@@ -1,13 +1,14 @@
 package org.normlab.models;
 
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import org.normlab.norm.NormFactory;
 
 /**
  * Appends stages of residual units of one kind to a network. Body norms come from one factory and
- * shortcut norms from another; which norms they are is the caller's business.
+ * shortcut norms from another; which norms they are is the caller's business. A norm that
+ * carries its activation replaces norm + ReLU, and is built without its activation before the
+ * residual addition and in shortcuts (timm's {@code create_norm_act} / {@code apply_act=False}).
  */
 final class ResidualStages {
 
@@ -49,31 +50,25 @@ final class ResidualStages {
     }
 
     private Block basicBody(int width, int stride) {
-        return new SequentialBlock()
-                .add(Layers.conv(width, 3, stride))
-                .add(norm.create(width))
-                .add(Activation.reluBlock())
+        SequentialBlock body = new SequentialBlock().add(Layers.conv(width, 3, stride));
+        return Layers.normRelu(body, norm, width)
                 .add(Layers.conv(width, 3, 1))
-                .add(norm.create(width));
+                .add(Layers.normOnly(norm, width));
     }
 
     /** 1x1 reduce, 3x3 carrying the stride (torchvision v1.5 and the CIFAR code), 1x1 expand. */
     private Block bottleneckBody(int width, int out, int stride) {
-        return new SequentialBlock()
-                .add(Layers.conv(width, 1, 1))
-                .add(norm.create(width))
-                .add(Activation.reluBlock())
-                .add(Layers.conv(width, 3, stride))
-                .add(norm.create(width))
-                .add(Activation.reluBlock())
+        SequentialBlock body = new SequentialBlock().add(Layers.conv(width, 1, 1));
+        Layers.normRelu(body, norm, width).add(Layers.conv(width, 3, stride));
+        return Layers.normRelu(body, norm, width)
                 .add(Layers.conv(out, 1, 1))
-                .add(norm.create(out));
+                .add(Layers.normOnly(norm, out));
     }
 
     private Block shortcut(int in, int out, int stride) {
         if (shortcut == Shortcut.A) {
             return new ZeroPadShortcut(in, out, stride);
         }
-        return new SequentialBlock().add(Layers.conv(out, 1, stride)).add(shortcutNorm.create(out));
+        return new SequentialBlock().add(Layers.conv(out, 1, stride)).add(Layers.normOnly(shortcutNorm, out));
     }
 }

@@ -1,6 +1,5 @@
 package org.normlab.models;
 
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import java.util.Map;
 import java.util.TreeMap;
@@ -56,12 +55,9 @@ final class TorchvisionResNet {
     static Block build(ModelSpec spec, NormFactory norm, NormFactory shortcutNorm) {
         ResNet net = new ResNet(spec);
         if (spec.cifarStem()) {
-            net.add(Layers.conv(STEM_WIDTH, 3, 1)).add(norm.create(STEM_WIDTH)).add(Activation.reluBlock());
+            Layers.normRelu(net.add(Layers.conv(STEM_WIDTH, 3, 1)), norm, STEM_WIDTH);
         } else {
-            net.add(Layers.conv(STEM_WIDTH, 7, 2))
-                    .add(norm.create(STEM_WIDTH))
-                    .add(Activation.reluBlock())
-                    .add(Layers.maxPool());
+            Layers.normRelu(net.add(Layers.conv(STEM_WIDTH, 7, 2)), norm, STEM_WIDTH).add(Layers.maxPool());
         }
         boolean bottleneck = spec.block().equals(ModelSpec.BOTTLENECK);
         ResidualStages stages = new ResidualStages(bottleneck, spec.shortcut(), norm, shortcutNorm);

@@ -34,9 +34,17 @@ final class TestNorms {
         }
     }
 
-    /** Delegates to another factory and records the channels of every layer it made. */
+    static NormFactory norm(String name) {
+        return REGISTRY.factory(name, Map.of());
+    }
+
+    /**
+     * Delegates to another factory and records the channels of every layer it made, and for
+     * which the model asked to leave the activation out.
+     */
     static final class Recording implements NormFactory {
         final List<Integer> channels = new ArrayList<>();
+        final List<Integer> withoutActivation = new ArrayList<>();
         private final NormFactory inner;
 
         Recording(NormFactory inner) {
@@ -45,8 +53,21 @@ final class TestNorms {
 
         @Override
         public Block create(int c) {
+            return create(c, true);
+        }
+
+        @Override
+        public Block create(int c, boolean applyActivation) {
             channels.add(c);
-            return inner.create(c);
+            if (!applyActivation) {
+                withoutActivation.add(c);
+            }
+            return inner.create(c, applyActivation);
+        }
+
+        @Override
+        public boolean carriesActivation() {
+            return inner.carriesActivation();
         }
     }
 }

@@ -19,9 +19,30 @@ public interface NormProvider {
     List<NormOption> options();
 
     /**
-     * Builds one norm layer.
+     * Builds one norm layer for {@code spec.channels()} channels, the real channel count of the
+     * layer in the model being built: reject options that do not fit it here.
      *
-     * @throws NormConfigException when the options are inconsistent with each other
+     * @throws NormConfigException when the options are inconsistent with each other or with the
+     *     channel count; the message names the channels
      */
     Block create(NormSpec spec);
+
+    /**
+     * Checks what can be checked before any layer exists (options against each other, names of
+     * other norms), when a factory is made; the default checks nothing. Checks against the
+     * channel count belong in {@link #create}.
+     *
+     * @throws NormConfigException naming the option at fault
+     */
+    default void validate(NormOptions options, NormRegistry registry) {}
+
+    /**
+     * Whether the layer includes its activation, as FRN's TLU and the EvoNorms (timm's
+     * {@code create_norm_act}). Models then add no ReLU after such a norm, and build it with
+     * {@link NormSpec#applyActivation()} false where no activation follows it (before a residual
+     * addition, in a shortcut), as timm's {@code apply_act=False}.
+     */
+    default boolean carriesActivation() {
+        return false;
+    }
 }

@@ -1,5 +1,13 @@
 package org.normlab.norm;
 
+import ai.djl.nn.Block;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -13,24 +21,42 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * The norms that are available: every {@link NormProvider} on a class path, by name. It checks
- * names and options once, up front, and hands out {@link NormFactory factories}.
+ * The norms that are available: every {@link NormProvider} on a class path, by name, with the
+ * jar each came from ({@link ProviderSource}). It checks names and options once, up front, and
+ * hands out {@link NormFactory factories}; a provider checks its options against the channel
+ * count when the factory builds a layer of the model, with that layer's real channels.
  */
 public final class NormRegistry {
 
-    private final Map<String, NormProvider> providers;
+    static final String SERVICES = "META-INF/services/" + NormProvider.class.getName();
 
-    private NormRegistry(Map<String, NormProvider> providers) {
+    private final Map<String, NormProvider> providers;
+    private final Map<String, ProviderSource> sources;
+
+    private NormRegistry(Map<String, NormProvider> providers, Map<String, ProviderSource> sources) {
         this.providers = Collections.unmodifiableMap(providers);
+        this.sources = Collections.unmodifiableMap(sources);
     }
 
-    /** Every provider that {@link ServiceLoader} finds through {@code loader}. */
+    /**
+     * Every provider that {@link ServiceLoader} finds through {@code loader}.
+     *
+     * @throws NormConfigException when two jars provide the same norm name, even as identical
+     *     copies of one jar (ServiceLoader alone would quietly take the first)
+     */
     public static NormRegistry load(ClassLoader loader) {
         List<NormProvider> found = new ArrayList<>();
         try {
             ServiceLoader.load(NormProvider.class, loader).forEach(found::add);
         } catch (ServiceConfigurationError e) {
             throw new NormConfigException("a norm plugin could not be loaded: " + e.getMessage());
+        }
+        Map<String, List<String>> listedBy = servicesFiles(loader);
+        for (NormProvider p : found) {
+            List<String> jars = listedBy.getOrDefault(p.getClass().getName(), List.of());
+            if (jars.size() > 1) {
+                throw twoJars(p.name(), jars.get(0), jars.get(1));
+            }
         }
         return of(found);
     }
@@ -43,20 +69,70 @@ public final class NormRegistry {
     /**
      * A registry of exactly these providers.
      *
-     * @throws NormConfigException when two providers share a name
+     * @throws NormConfigException when two providers share a name, naming both jars
      */
     public static NormRegistry of(Collection<? extends NormProvider> list) {
         Map<String, NormProvider> byName = new TreeMap<>();
+        Map<String, ProviderSource> sources = new TreeMap<>();
         for (NormProvider p : list) {
+            ProviderSource source = ProviderSource.of(p.getClass());
             NormProvider twin = byName.putIfAbsent(p.name(), p);
             if (twin != null) {
-                throw new NormConfigException(
-                        String.format(
-                                "two norm plugins are named '%s': %s and %s; rename or remove one",
-                                p.name(), twin.getClass().getName(), p.getClass().getName()));
+                ProviderSource first = sources.get(p.name());
+                throw new NormConfigException(String.format(
+                        "two norm plugins are named '%s': %s (%s) and %s (%s); remove one jar or rename one norm",
+                        p.name(), twin.getClass().getName(), first.location(), p.getClass().getName(), source.location()));
             }
+            sources.put(p.name(), source);
         }
-        return new NormRegistry(byName);
+        return new NormRegistry(byName, sources);
+    }
+
+    /** Where the named norm's provider came from. */
+    public ProviderSource source(String name) {
+        provider(name);
+        return sources.get(name);
+    }
+
+    /** Class name to the jars (or class folders) whose services file lists it, in class-path order. */
+    private static Map<String, List<String>> servicesFiles(ClassLoader loader) {
+        Map<String, List<String>> listedBy = new LinkedHashMap<>();
+        try {
+            for (URL url : Collections.list(loader.getResources(SERVICES))) {
+                String where = containerOf(url);
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(url.openStream(), StandardCharsets.UTF_8))) {
+                    for (String line : in.lines().toList()) {
+                        String name = line.replaceAll("#.*", "").trim();
+                        if (!name.isEmpty()) {
+                            List<String> jars = listedBy.computeIfAbsent(name, k -> new ArrayList<>());
+                            if (!jars.contains(where)) {
+                                jars.add(where);
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new NormConfigException("cannot read the norm plugins' services files: " + e.getMessage());
+        }
+        return listedBy;
+    }
+
+    /** The jar or folder a services-file URL lies in. */
+    private static String containerOf(URL url) {
+        String text = url.toString();
+        String inner = text.startsWith("jar:") ? text.substring(4, text.lastIndexOf("!/")) : text.substring(0, text.length() - SERVICES.length());
+        try {
+            return Path.of(URI.create(inner)).toString();
+        } catch (IllegalArgumentException e) {
+            return inner;
+        }
+    }
+
+    private static NormConfigException twoJars(String norm, String first, String second) {
+        return new NormConfigException(String.format(
+                "two jars provide norm '%s': %s and %s; keep one of them (a plugin must be in plugins/ only once)",
+                norm, first, second));
     }
 
     /** The providers, sorted by name. */
@@ -126,23 +202,61 @@ public final class NormRegistry {
 
     /**
      * A factory for the named norm with these options, validated now so that a bad sweep fails
-     * before training starts. The factory is tried once on a small channel count, so that a
-     * provider that rejects its options fails here too.
+     * before training starts. Whether the options fit a layer's channel count (GroupNorm's
+     * groups) is checked when the model is built, with each layer's real channels; a sweep's
+     * validator builds every model once for that.
      */
     public NormFactory factory(String name, Map<String, ?> rawOptions) {
         NormProvider provider = provider(name);
         NormOptions options = validate(name, rawOptions);
         try {
-            provider.create(new NormSpec(4, options, this, 0));
+            provider.validate(options, this);
         } catch (NormConfigException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new NormConfigException(
-                    String.format(
-                            "norm plugin '%s' (%s) failed to build a layer: %s",
-                            name, provider.getClass().getName(), e));
+            throw new NormConfigException(String.format(
+                    "norm plugin '%s' (%s) failed to check its options: %s", name, provider.getClass().getName(), e));
         }
-        AtomicInteger layers = new AtomicInteger();
-        return channels -> provider.create(new NormSpec(channels, options, this, layers.getAndIncrement()));
+        return new ProviderFactory(name, provider, options);
+    }
+
+    /** Builds one provider's layers, numbering them, and names the plugin when one fails. */
+    private final class ProviderFactory implements NormFactory {
+
+        private final String name;
+        private final NormProvider provider;
+        private final NormOptions options;
+        private final AtomicInteger layers = new AtomicInteger();
+
+        ProviderFactory(String name, NormProvider provider, NormOptions options) {
+            this.name = name;
+            this.provider = provider;
+            this.options = options;
+        }
+
+        @Override
+        public Block create(int channels) {
+            return create(channels, true);
+        }
+
+        @Override
+        public Block create(int channels, boolean applyActivation) {
+            NormSpec spec = new NormSpec(channels, options, NormRegistry.this, layers.getAndIncrement(),
+                    applyActivation || !provider.carriesActivation());
+            try {
+                return provider.create(spec);
+            } catch (NormConfigException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new NormConfigException(String.format(
+                        "norm plugin '%s' (%s) failed to build a layer of %d channels: %s",
+                        name, provider.getClass().getName(), channels, e));
+            }
+        }
+
+        @Override
+        public boolean carriesActivation() {
+            return provider.carriesActivation();
+        }
     }
 }

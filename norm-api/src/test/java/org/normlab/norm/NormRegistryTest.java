@@ -60,6 +60,7 @@ class NormRegistryTest {
         NormConfigException e = assertThrows(NormConfigException.class,
                 () -> NormRegistry.of(List.of(new ScaledIdentityProvider(), twin)));
         assertTrue(e.getMessage().contains("two norm plugins are named 'scaled-identity'"), e.getMessage());
+        assertTrue(e.getMessage().contains("(built in)"), e.getMessage());
         assertTrue(e.getMessage().contains(ScaledIdentityProvider.class.getName()), e.getMessage());
         assertTrue(e.getMessage().contains(twin.getClass().getName()), e.getMessage());
     }
@@ -116,9 +117,10 @@ class NormRegistryTest {
                 throw new IllegalStateException("boom");
             }
         };
-        NormConfigException e = assertThrows(NormConfigException.class,
-                () -> NormRegistry.of(List.of(broken)).factory("broken", Map.of()));
+        NormFactory factory = NormRegistry.of(List.of(broken)).factory("broken", Map.of());
+        NormConfigException e = assertThrows(NormConfigException.class, () -> factory.create(16));
         assertTrue(e.getMessage().startsWith("norm plugin 'broken'"), e.getMessage());
+        assertTrue(e.getMessage().contains("a layer of 16 channels"), e.getMessage());
         assertTrue(e.getMessage().contains("boom"), e.getMessage());
     }
 }

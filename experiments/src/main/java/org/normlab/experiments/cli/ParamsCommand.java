@@ -13,6 +13,7 @@ import org.normlab.experiments.UserError;
 import org.normlab.experiments.wiring.NormFactories;
 import org.normlab.models.ModelSpec;
 import org.normlab.models.Models;
+import org.normlab.norm.NormConfigException;
 import org.normlab.norm.NormFactory;
 import org.normlab.norm.NormRegistry;
 import picocli.CommandLine.Command;
@@ -61,6 +62,9 @@ public class ParamsCommand implements Callable<Integer> {
         try {
             spec = Models.parse(model, classes, input.channels());
             block = Models.build(spec, body, shortcut);
+        } catch (NormConfigException e) {
+            // A norm that does not fit a layer of this model (gn's strict groups).
+            throw new UserError("--norm " + norm + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new UserError("--model " + model + ": " + e.getMessage());
         }

@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
                 "gradients of input and parameters, eval output). Exit 0 if all within tolerance, 1 otherwise."})
 public class VerifyNormCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FIXTURE.json", description = "fixture in the format of shared/fixtures/norm-reference")
+    @Parameters(paramLabel = "FIXTURE.json", description = {"fixture as bench/make_fixture.py writes it (PyTorch, float64); the shipped",
+            "ones are in norm-api/src/test/resources/fixtures and norm-*/src/test/resources/fixtures"})
     Path fixture;
 
     @Option(names = "--norm", paramLabel = "NAME", description = "the norm to check (default: the fixture's kind)")

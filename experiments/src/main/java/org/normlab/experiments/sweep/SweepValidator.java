@@ -82,19 +82,27 @@ public final class SweepValidator {
             NormFactories.shortcut(registry, c.model().shortcutNorm(), body);
             return body;
         } catch (NormConfigException e) {
-            String key = e.key() == null || e.key().equals("name") || e.key().equals("inner")
-                    ? prefix + ".name"
-                    : e.key().contains(".") ? e.key() : prefix + ".options." + e.key();
-            throw at(trial, locator, key, e.getMessage());
+            throw at(trial, locator, normKey(c, e), e.getMessage());
         } catch (RuntimeException e) {
             throw at(trial, locator, prefix + ".name", e.getMessage());
         }
     }
 
+    /** The sweep key a norm's complaint is about: its name, or one of its options. */
+    private static String normKey(TrialConfig c, NormConfigException e) {
+        String prefix = c.attack().isNone() ? "norm" : "attack";
+        return e.key() == null || e.key().equals("name") || e.key().equals("inner")
+                ? prefix + ".name"
+                : e.key().contains(".") ? e.key() : prefix + ".options." + e.key();
+    }
+
+    /** Builds the model with the trial's norms: each norm layer checks its options against its real channels. */
     private void model(Trial trial, Locator locator, DataFactory.Shape shape, NormFactory body) {
         TrialConfig c = trial.config();
         try {
-            models.build(c.model(), shape.classes(), shape.channels(), body, body);
+            models.build(c.model(), shape.classes(), shape.channels(), body, NormFactories.shortcut(registry, c, body));
+        } catch (NormConfigException e) {
+            throw at(trial, locator, normKey(c, e), e.getMessage());
         } catch (IllegalArgumentException e) {
             throw at(trial, locator, modelKey(c.model(), e.getMessage()), e.getMessage());
         }

@@ -114,7 +114,7 @@ class BadInputIT {
 
     @Test
     void unknownNormModelDatasetAttack() throws Exception {
-        contains(fails(edit("[bn]", "[bm]")), "s.yaml:12:15: norm.name: unknown norm 'bm' (did you mean 'bn'?); known norms: bn, constant, gaussian, ghost, iebn");
+        contains(fails(edit("[bn]", "[bm]")), "s.yaml:12:15: norm.name: unknown norm 'bm' (did you mean 'bn'?); known norms: bn, brn, constant, evonorm_b0, evonorm_s0, frn, gaussian, ghost, gn, iebn, in, ln");
         contains(fails(edit("name: cifar_resnet", "name: vgg")), "s.yaml:9:9: model.name: model family 'vgg' is unknown", "cifar_resnet, resnet");
         contains(fails(edit("name: synthetic", "name: imagenet")), "s.yaml:5:9: data.name: must be one of fashion-mnist, cifar10, cifar100, synthetic, mix (got 'imagenet')");
         contains(fails(SWEEP + "attack: {name: salt}\n"), "s.yaml:13:16: attack.name: unknown norm 'salt'");

@@ -26,7 +26,7 @@ import org.normlab.norm.Standardizable;
 import org.normlab.norm.Standardizer;
 
 /**
- * IEBN-versus-BN throughput on whole ResNets, training step (forward, softmax cross-entropy,
+ * Throughput of each norm relative to the first (IEBN versus BN, and every shipped norm) on whole ResNets, training step (forward, softmax cross-entropy,
  * backward, plain SGD) and eval forward. Not a JUnit test (CI stays fast): run by hand, as
  * <pre>
  *   mvn -q -B -o -pl models -am test-compile
@@ -35,6 +35,8 @@ import org.normlab.norm.Standardizer;
  *       org.normlab.models.bench.NormBench [rounds=15] [iters=1] [configs=r20c3,r20c1,r18c3] \
  *       [norms=bn,iebn,iebn-generic] [modes=train,eval] [clock=cpu|wall]
  * </pre>
+ * norms are any registry names: bn, iebn, gn, ln, in, brn, frn, evonorm_b0, evonorm_s0 (the
+ * models test class path has every shipped norm module).
  * The machine is shared and noisy, so the norms run interleaved in one process (round by round,
  * the order flipped every round) and what counts is the median over rounds of the per-round
  * ratio of the first norm's time to each norm's (its throughput relative to the first).

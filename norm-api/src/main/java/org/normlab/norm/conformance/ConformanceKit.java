@@ -23,7 +23,9 @@ import org.normlab.norm.NormRegistry;
  * Checks a norm plugin against a {@link ReferenceFixture}: loads the fixture's parameters and
  * running statistics into a fresh block, runs one training step (loss = sum(y * upstream_grad))
  * and one eval pass in float32, and compares the output, the updated running statistics, the
- * gradients of the input and of every parameter, and the eval output.
+ * gradients of the input and of every parameter, and the eval output. A norm without running
+ * statistics has a fixture without {@code running_*} keys and a block without such parameters;
+ * the kit checks whatever running statistics the fixture names, and no others.
  *
  * <p>Plugin authors call {@link #check} from their own tests; {@code verify-norm} runs it from
  * the command line.
@@ -38,9 +40,10 @@ public final class ConformanceKit {
     }
 
     /**
-     * @param options option values for the norm; fixture values (eps, momentum) fill the rest
+     * @param options option values for the norm; they override the fixture's {@code options}
+     *     object, and fixture values the norm declares (eps, momentum) fill the rest
      * @throws IllegalArgumentException when block and fixture do not fit together (shapes,
-     *     parameters the block lacks or the fixture lacks)
+     *     options the norm lacks, parameters the block lacks or the fixture lacks)
      */
     public static ConformanceReport check(
             NormRegistry registry,
@@ -49,16 +52,22 @@ public final class ConformanceKit {
             ReferenceFixture fixture,
             Tolerance tolerance) {
         NormProvider provider = registry.provider(norm);
-        Block block = registry.factory(norm, mergedOptions(provider, options, fixture)).create(fixture.channels());
+        if (!fixture.applyActivation() && !provider.carriesActivation()) {
+            throw new IllegalArgumentException(String.format(
+                    "%s has apply_act false, but norm '%s' carries no activation to leave out", fixture.source(), norm));
+        }
+        Block block = registry.factory(norm, mergedOptions(provider, options, fixture))
+                .create(fixture.channels(), fixture.applyActivation());
         List<QuantityCheck> checks = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
-            Shape shape = new Shape(fixture.shape());
+            long[] dims = fixture.shape();
+            Shape shape = new Shape(dims);
+            long[] perChannel = {fixture.channels()};
             block.initialize(manager, DataType.FLOAT32, shape);
             Map<String, Parameter> params = parametersByName(block);
             loadParameters(fixture, params);
-            Parameter runningMean = require(params, "runningMean", fixture);
-            Parameter runningVar = require(params, "runningVar", fixture);
-            loadRunningStats(fixture, runningMean, runningVar);
+            Map<String, Parameter> running = runningStats(fixture, params);
+            loadRunningStats(fixture, running);
 
             ParameterStore store = new ParameterStore(manager, false);
             NDArray x = manager.create(floats(fixture.input("x")), shape);
@@ -68,19 +77,22 @@ public final class ConformanceKit {
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
                 NDArray y = block.forward(store, new NDList(x), true).singletonOrThrow();
                 collector.backward(y.mul(upstream).sum());
-                compare(checks, "train.y", y, expected.get("y"), tolerance);
-                compare(checks, "train.grad_x", x.getGradient(), expected.get("grad_x"), tolerance);
+                compare(checks, "train.y", dims, y, expected.get("y"), tolerance);
+                compare(checks, "train.grad_x", dims, x.getGradient(), expected.get("grad_x"), tolerance);
                 for (String name : fixture.parameters().keySet()) {
-                    NDArray grad = params.get(camelCase(name)).getArray().getGradient();
-                    compare(checks, "train.grad_" + name, grad, expected.get("grad_" + name), tolerance);
+                    Parameter p = params.get(camelCase(name));
+                    compare(checks, "train.grad_" + name, p.getArray().getShape().getShape(),
+                            p.getArray().getGradient(), expected.get("grad_" + name), tolerance);
                 }
             }
-            compare(checks, "train.running_mean_after", runningMean.getArray(), expected.get("running_mean_after"), tolerance);
-            compare(checks, "train.running_var_after", runningVar.getArray(), expected.get("running_var_after"), tolerance);
+            for (Map.Entry<String, Parameter> stat : running.entrySet()) {
+                String key = "running_" + stat.getKey() + "_after";
+                compare(checks, "train." + key, perChannel, stat.getValue().getArray(), expected.get(key), tolerance);
+            }
 
-            loadRunningStats(fixture, runningMean, runningVar);
+            loadRunningStats(fixture, running);
             NDArray yEval = block.forward(store, new NDList(x.stopGradient()), false).singletonOrThrow();
-            compare(checks, "eval.y", yEval, fixture.eval().get("y"), tolerance);
+            compare(checks, "eval.y", dims, yEval, fixture.eval().get("y"), tolerance);
         }
         return new ConformanceReport(norm, fixture.source(), tolerance, checks);
     }
@@ -93,6 +105,9 @@ public final class ConformanceKit {
                 merged.put(option.name(), fixture.options().get(option.name()));
             }
         }
+        // The options object is what the layer is built with: a key the norm lacks is an error
+        // (the registry names it), not silently dropped as the loose top-level numbers are.
+        merged.putAll(fixture.layerOptions());
         merged.putAll(options);
         return merged;
     }
@@ -111,10 +126,7 @@ public final class ConformanceKit {
 
     private static void loadParameters(ReferenceFixture fixture, Map<String, Parameter> params) {
         for (Map.Entry<String, double[]> e : fixture.parameters().entrySet()) {
-            require(params, camelCase(e.getKey()), fixture).getArray().set(floats(e.getValue()));
-            if (!fixture.train().containsKey("grad_" + e.getKey())) {
-                throw new IllegalArgumentException(fixture.source() + ": no train.grad_" + e.getKey());
-            }
+            require(params, camelCase(e.getKey()), e.getKey(), fixture).getArray().set(floats(e.getValue()));
         }
         List<String> missing = params.values().stream()
                 .filter(Parameter::requiresGradient)
@@ -128,29 +140,56 @@ public final class ConformanceKit {
         }
     }
 
-    private static void loadRunningStats(ReferenceFixture fixture, Parameter mean, Parameter var) {
-        mean.getArray().set(floats(fixture.input("running_mean_before")));
-        var.getArray().set(floats(fixture.input("running_var_before")));
+    /**
+     * The block's running statistics by the fixture's names ({@code mean} is {@code runningMean}).
+     * The block must have one for every statistic the fixture names, and the fixture values
+     * for every non-trainable parameter of the block.
+     */
+    private static Map<String, Parameter> runningStats(ReferenceFixture fixture, Map<String, Parameter> params) {
+        Map<String, Parameter> running = new LinkedHashMap<>();
+        for (String stat : fixture.runningStats()) {
+            String key = "running_" + stat;
+            running.put(stat, require(params, camelCase(key), key + "_before", fixture));
+        }
+        List<String> missing = params.values().stream()
+                .filter(p -> !p.requiresGradient())
+                .filter(p -> !running.containsValue(p))
+                .map(p -> snakeCase(p.getName()) + "_before")
+                .toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(String.format(
+                    "%s gives no values for the block's running statistics (expected keys: %s)",
+                    fixture.source(), String.join(", ", missing)));
+        }
+        return running;
     }
 
-    private static Parameter require(Map<String, Parameter> params, String name, ReferenceFixture fixture) {
+    private static void loadRunningStats(ReferenceFixture fixture, Map<String, Parameter> running) {
+        for (Map.Entry<String, Parameter> stat : running.entrySet()) {
+            stat.getValue().getArray().set(floats(fixture.input("running_" + stat.getKey() + "_before")));
+        }
+    }
+
+    private static Parameter require(Map<String, Parameter> params, String name, String key, ReferenceFixture fixture) {
         Parameter p = params.get(name);
         if (p == null) {
             throw new IllegalArgumentException(String.format(
-                    "%s has values for '%s', but the block has no such parameter (it has: %s)",
-                    fixture.source(), name, String.join(", ", params.keySet())));
+                    "%s has values for '%s', but the block has no parameter '%s' (it has: %s)",
+                    fixture.source(), key, name, params.isEmpty() ? "none" : String.join(", ", params.keySet())));
         }
         return p;
     }
 
-    private static void compare(List<QuantityCheck> checks, String quantity, NDArray actual, double[] expected, Tolerance tol) {
+    private static void compare(
+            List<QuantityCheck> checks, String quantity, long[] shape, NDArray actual, double[] expected, Tolerance tol) {
         if (expected == null) {
             throw new NormConfigException("the fixture has no expected value for " + quantity);
         }
         if (actual == null) {
             throw new IllegalStateException("the block produced no value for " + quantity);
         }
-        checks.add(QuantityCheck.compare(quantity, actual.toType(DataType.FLOAT32, false).toFloatArray(), expected, tol));
+        float[] values = actual.toType(DataType.FLOAT32, false).toFloatArray();
+        checks.add(QuantityCheck.compare(quantity, shape, values, expected, tol));
     }
 
     static String camelCase(String snake) {

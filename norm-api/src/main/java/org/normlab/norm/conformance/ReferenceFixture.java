@@ -15,25 +15,35 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reference values for one norm layer, in the format of {@code shared/fixtures/norm-reference}:
+ * Reference values for one norm layer, as {@code bench/make_fixture.py} writes them (the
+ * shipped fixtures are in {@code norm-api/src/test/resources/fixtures} and in each norm
+ * module's {@code src/test/resources/fixtures}):
  * <ul>
  *   <li>{@code kind}, {@code shape} (N, C, ...), {@code x}, {@code upstream_grad} (flat, row-major);
- *   <li>{@code running_mean_before}, {@code running_var_before};
+ *   <li>{@code running_<stat>_before} for each running statistic the layer keeps
+ *       ({@code running_mean_before}, {@code running_var_before}); a norm without running
+ *       statistics has no {@code running_*} key at all. The block's parameter is
+ *       {@code running<Stat>} ({@code runningMean});
  *   <li>every other top-level array is a parameter, named in snake_case ({@code gamma},
  *       {@code weight_readjust}); the block's parameter is its camelCase ({@code weightReadjust});
- *   <li>top-level numbers are options ({@code eps}; {@code momentum_pytorch} is {@code momentum}),
- *       as is an optional {@code options} object;
- *   <li>{@code train}: {@code y}, {@code running_mean_after}, {@code running_var_after},
- *       {@code grad_x}, {@code grad_<parameter>} for loss = sum(y * upstream_grad);
- *   <li>{@code eval}: {@code y}, with the running statistics from <em>before</em> the train step.
+ *   <li>{@code options}: an object of option values the layer is built with (every key must be
+ *       an option of the norm); top-level numbers ({@code eps}; {@code momentum_pytorch} is
+ *       {@code momentum}) are options too where the norm declares them;
+ *   <li>{@code apply_act}: false for a norm that carries its activation
+ *       ({@code NormProvider#carriesActivation}) built without it; true when absent;
+ *   <li>{@code train}: {@code y}, {@code running_<stat>_after}, {@code grad_x},
+ *       {@code grad_<parameter>} for loss = sum(y * upstream_grad);
+ *   <li>{@code eval}: {@code y}, with the running statistics from <em>before</em> the train step
+ *       (equal to {@code train.y} for a norm without running statistics).
  * </ul>
- * A plugin author produces the same file for a new layer with PyTorch (float64) and checks it
- * with {@link ConformanceKit}.
+ * A plugin author produces the same file for a new layer with {@code bench/make_fixture.py}
+ * (PyTorch, float64) and checks it with {@link ConformanceKit}.
  */
 public final class ReferenceFixture {
 
-    private static final Set<String> INPUTS =
-            Set.of("x", "upstream_grad", "running_mean_before", "running_var_before", "shape");
+    private static final Set<String> INPUTS = Set.of("x", "upstream_grad");
+    private static final String RUNNING = "running_";
+    private static final String BEFORE = "_before";
 
     private final String source;
     private final String kind;
@@ -41,6 +51,9 @@ public final class ReferenceFixture {
     private final Map<String, double[]> inputs = new LinkedHashMap<>();
     private final Map<String, double[]> parameters = new LinkedHashMap<>();
     private final Map<String, Object> options = new LinkedHashMap<>();
+    private final Map<String, Object> layerOptions = new LinkedHashMap<>();
+    private final List<String> runningStats = new ArrayList<>();
+    private final boolean applyActivation;
     private final Map<String, double[]> train = new LinkedHashMap<>();
     private final Map<String, double[]> eval = new LinkedHashMap<>();
 
@@ -62,15 +75,25 @@ public final class ReferenceFixture {
             if (key.equals("shape")) {
                 continue;
             }
-            if (value.isArray()) {
+            if (value.isArray() && key.startsWith(RUNNING) && key.endsWith(BEFORE)) {
+                inputs.put(key, doubles(key, value));
+                runningStats.add(key.substring(RUNNING.length(), key.length() - BEFORE.length()));
+            } else if (value.isArray()) {
                 (INPUTS.contains(key) ? inputs : parameters).put(key, doubles(key, value));
             } else if (value.isNumber()) {
                 options.put(key.endsWith("_pytorch") ? key.substring(0, key.length() - 8) : key, value.numberValue());
             }
         }
-        root.path("options").fields().forEachRemaining(e -> options.put(e.getKey(), plain(e.getValue())));
+        root.path("options").fields().forEachRemaining(e -> layerOptions.put(e.getKey(), plain(e.getValue())));
+        options.putAll(layerOptions);
+        JsonNode act = root.path("apply_act");
+        if (!act.isMissingNode() && !act.isBoolean()) {
+            throw invalid("'apply_act' must be true or false");
+        }
+        applyActivation = act.asBoolean(true);
         readSection(require(root, "train"), train);
         readSection(require(root, "eval"), eval);
+        checkSections();
         long size = 1;
         for (long d : shape) {
             size *= d;
@@ -121,9 +144,28 @@ public final class ReferenceFixture {
         return (int) shape[1];
     }
 
-    /** x, upstream_grad and the running statistics before the step. */
+    /** x, upstream_grad and the running statistics before the step ({@code running_mean_before}). */
     public double[] input(String key) {
         return inputs.get(key);
+    }
+
+    /**
+     * The running statistics the fixture has values for, e.g. {@code [mean, var]}: key
+     * {@code running_mean_before}, block parameter {@code runningMean}. Empty for a norm
+     * without running statistics.
+     */
+    public List<String> runningStats() {
+        return Collections.unmodifiableList(runningStats);
+    }
+
+    /** The {@code options} object: values the layer is built with, each an option of the norm. */
+    public Map<String, Object> layerOptions() {
+        return Collections.unmodifiableMap(layerOptions);
+    }
+
+    /** False when a norm that carries its activation is to be built without it. */
+    public boolean applyActivation() {
+        return applyActivation;
     }
 
     /** Parameter values by snake_case name. */
@@ -131,7 +173,7 @@ public final class ReferenceFixture {
         return Collections.unmodifiableMap(parameters);
     }
 
-    /** Options implied by the fixture (eps, momentum, ...). */
+    /** Options implied by the fixture: top-level numbers (eps, momentum, ...) and the {@code options} object. */
     public Map<String, Object> options() {
         return Collections.unmodifiableMap(options);
     }
@@ -142,6 +184,28 @@ public final class ReferenceFixture {
 
     public Map<String, double[]> eval() {
         return Collections.unmodifiableMap(eval);
+    }
+
+    /** Every expected value must belong to something the fixture defines, and vice versa. */
+    private void checkSections() {
+        List<String> wanted = new ArrayList<>(List.of("y", "grad_x"));
+        parameters.keySet().forEach(p -> wanted.add("grad_" + p));
+        runningStats.forEach(s -> wanted.add(RUNNING + s + "_after"));
+        for (String key : wanted) {
+            if (!train.containsKey(key)) {
+                throw invalid("missing 'train." + key + "'");
+            }
+        }
+        for (String key : train.keySet()) {
+            if (!wanted.contains(key)) {
+                throw invalid(String.format(
+                        "'train.%s' belongs to no parameter or running statistic of the fixture (train has: %s)",
+                        key, String.join(", ", wanted)));
+            }
+        }
+        if (!eval.containsKey("y")) {
+            throw invalid("missing 'eval.y'");
+        }
     }
 
     private void readSection(JsonNode node, Map<String, double[]> into) {

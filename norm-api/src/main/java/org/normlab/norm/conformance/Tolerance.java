@@ -12,6 +12,11 @@ public record Tolerance(double relative, double absolute) {
     public static final Tolerance DEFAULT = new Tolerance(1e-4, 1e-5);
 
     public boolean accepts(double actual, double expected) {
-        return Math.abs(actual - expected) <= absolute + relative * Math.abs(expected);
+        return Math.abs(actual - expected) <= allowed(expected);
+    }
+
+    /** The largest |actual - expected| accepted for this expected value. */
+    public double allowed(double expected) {
+        return absolute + relative * Math.abs(expected);
     }
 }

@@ -24,6 +24,14 @@ class BatchNormConformanceTest {
     }
 
     @Test
+    void matchesTheGeneratorsFixtureOnAnOddShape() {
+        // bench/make_fixtures.sh: BatchNorm2d(5) on 2x5x3x7.
+        ConformanceReport report = ConformanceKit.check(registry, "bn", Fixtures.load("bn-2x5x3x7"));
+        assertTrue(report.passed(), report::format);
+        assertEquals(7, report.checks().size(), report::format);
+    }
+
+    @Test
     void theCheckFailsWhenTheMomentumConventionIsWrong() {
         // DJL's own convention (0.9) in place of PyTorch's (0.1) must show up as a failure.
         ConformanceReport report = ConformanceKit.check(

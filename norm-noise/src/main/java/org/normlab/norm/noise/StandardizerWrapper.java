@@ -43,6 +43,18 @@ public abstract class StandardizerWrapper implements NormProvider {
         return List.copyOf(all);
     }
 
+    /** The inner norm must exist; whether it can be wrapped shows when a layer is built. */
+    @Override
+    public void validate(NormOptions options, NormRegistry registry) {
+        String innerName = options.getString(INNER.name());
+        try {
+            registry.validate(innerName, Map.of());
+        } catch (NormConfigException e) {
+            throw new NormConfigException(
+                    INNER.name(), String.format("norm '%s', option 'inner': %s", name(), e.getMessage()));
+        }
+    }
+
     @Override
     public final Block create(NormSpec spec) {
         String innerName = spec.options().getString(INNER.name());

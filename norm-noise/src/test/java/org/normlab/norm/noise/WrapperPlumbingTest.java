@@ -94,7 +94,7 @@ class WrapperPlumbingTest {
         NormRegistry withIdentity =
                 NormRegistry.of(List.of(new BatchNormProvider(), new ConstantNoiseProvider(), new IdentityProvider()));
         NormConfigException e = assertThrows(
-                NormConfigException.class, () -> withIdentity.factory("constant", Map.of("inner", "identity")));
+                NormConfigException.class, () -> withIdentity.factory("constant", Map.of("inner", "identity")).create(3));
         assertEquals("inner", e.key());
         for (String part : List.of("'constant' cannot wrap norm 'identity'", "LambdaBlock", "Standardizable", "bn or iebn")) {
             assertTrue(e.getMessage().contains(part), e.getMessage());

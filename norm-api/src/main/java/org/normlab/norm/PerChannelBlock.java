@@ -1,0 +1,97 @@
+package org.normlab.norm;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/**
+ * The plumbing of a norm layer whose parameters are all per-channel vectors of shape (C) with
+ * channels on axis 1 and output shape = input shape (GroupNorm, FRN, EvoNorm): parameter
+ * creation, shapes, broadcasting and the saved metadata. Subclasses write
+ * {@code forwardInternal}; batch-statistics norms use {@link AbstractBatchNormBlock} instead.
+ */
+public abstract class PerChannelBlock extends AbstractBlock {
+
+    protected long channels;
+
+    protected PerChannelBlock(byte version) {
+        super(version);
+    }
+
+    /** A trainable per-channel parameter; {@code type} chooses DJL's initializer (GAMMA: ones, BETA: zeros). */
+    protected Parameter perChannelParameter(String name, Parameter.Type type) {
+        return addParameter(Parameter.builder().setName(name).setType(type).build());
+    }
+
+    /** A per-channel running statistic (no gradient), ones for RUNNING_VAR, zeros for RUNNING_MEAN. */
+    protected Parameter runningParameter(String name, Parameter.Type type) {
+        return addParameter(Parameter.builder().setName(name).setType(type).optRequiresGrad(false).build());
+    }
+
+    /** A per-channel parameter's value shaped (1, C, 1, ...) to broadcast over x, owned by x's manager. */
+    protected NDArray perChannel(ParameterStore store, Parameter p, NDArray x, boolean training) {
+        NDArray value = store.getValue(p, x.getDevice(), training).reshape(RunningStats.broadcastShape(x));
+        // The view would otherwise belong to the parameter's manager and live as long as the model.
+        value.attach(x.getManager());
+        return value;
+    }
+
+    /** The axes after the channel axis (H, W, ...). */
+    protected static int[] spatialAxes(NDArray x) {
+        int[] axes = new int[x.getShape().dimension() - 2];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i + 2;
+        }
+        return axes;
+    }
+
+    /** The mean over {@code axes}, kept as size-1 axes (the engine reduces one axis per call). */
+    protected static NDArray meanOver(NDArray x, int... axes) {
+        int[] sorted = axes.clone();
+        java.util.Arrays.sort(sorted);
+        NDArray m = x;
+        for (int i = sorted.length - 1; i >= 0; i--) {
+            m = m.mean(new int[] {sorted[i]}, true);
+        }
+        return m;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void beforeInitialize(Shape... inputShapes) {
+        super.beforeInitialize(inputShapes);
+        channels = inputShapes[0].get(1);
+    }
+
+    @Override
+    public void prepare(Shape[] inputShapes) {
+        for (Parameter p : parameters.values()) {
+            p.setShape(new Shape(channels));
+        }
+    }
+
+    @Override
+    protected void saveMetadata(DataOutputStream os) throws IOException {
+        saveInputShapes(os);
+        os.writeLong(channels);
+    }
+
+    @Override
+    public void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
+        if (loadVersion != version) {
+            throw new MalformedModelException("Unsupported encoding version: " + loadVersion);
+        }
+        readInputShapes(is);
+        channels = is.readLong();
+    }
+}
