@@ -52,6 +52,8 @@ public final class SlurmScript {
         }
         b.extra.forEach(o -> lines.add("#SBATCH " + o));
         lines.add("#SBATCH --output=" + jobName() + "-%A_%a.out");
+        // A requeued task appends to its log: the earlier run's lines say why it stopped.
+        lines.add("#SBATCH --open-mode=append");
         lines.add("set -euo pipefail");
         lines.add(": \"${" + INDEX_VARIABLE + ":?not set: submit this script with sbatch (it is a job array)}\"");
         lines.add("JAVA=\"${JAVA:-java}\"");
