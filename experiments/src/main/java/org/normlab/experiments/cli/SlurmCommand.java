@@ -53,7 +53,7 @@ final class SlurmCommand implements Callable<Integer> {
             description = "#SBATCH --gpus-per-task; with G > 1 each task runs --parallel G (default: ${DEFAULT-VALUE})")
     int gpusPerTask;
 
-    @Option(names = "--max-running", paramLabel = "K", description = "at most K tasks at once (--array=0-(n-1)%K)")
+    @Option(names = "--max-running", paramLabel = "K", description = "at most K tasks at once (--array=0-(n-1)%%K)")
     Integer maxRunning;
 
     @Option(names = "--sbatch", paramLabel = "OPTION", description = "another #SBATCH option (repeatable), e.g. --sbatch=--qos=long")
