@@ -63,6 +63,10 @@ final class K8sJobCommand implements Callable<Integer> {
     @Option(names = "--jar", paramLabel = "PATH", defaultValue = "/app/experiments.jar", description = "the fat jar inside the image (default: ${DEFAULT-VALUE})")
     String jar;
 
+    @Option(names = "--grace-period", paramLabel = "S", defaultValue = "60",
+            description = "terminationGracePeriodSeconds: a stopped pod has S seconds between SIGTERM and the kill (default: ${DEFAULT-VALUE})")
+    int gracePeriod;
+
     @Option(names = "--java-option", paramLabel = "OPT", description = "JVM option before -jar (repeatable), e.g. -Xmx8g")
     List<String> javaOptions = new ArrayList<>();
 
@@ -88,7 +92,7 @@ final class K8sJobCommand implements Callable<Integer> {
                 .sweep(loaded.name(), sweep.getFileName().toString(), Files.readString(sweep, StandardCharsets.UTF_8))
                 .shards(shards).image(image).sets(sets).out(out).pvc(pvc).gpusPerPod(gpusPerPod).cpus(cpus)
                 .memory(memory).parallelism(parallelism).backoffLimit(backoffLimit).device(device).jar(jar)
-                .javaOptions(javaOptions).sweepDir(sweepDir).configMap(!noConfigMap).name(name)
+                .javaOptions(javaOptions).gracePeriod(gracePeriod).sweepDir(sweepDir).configMap(!noConfigMap).name(name)
                 .build();
         if (shards > loaded.trials().size()) {
             System.err.printf("note: %d shards for %d trials: %d pods will have nothing to do%n",

@@ -65,6 +65,10 @@ final class SlurmCommand implements Callable<Integer> {
     @Option(names = "--jar", paramLabel = "PATH", description = "the fat jar on the cluster (default: this jar)")
     Path jar;
 
+    @Option(names = "--grace-period", paramLabel = "S", defaultValue = "60",
+            description = "#SBATCH --signal=B:TERM@S: the JVM gets SIGTERM S seconds before --time runs out (default: ${DEFAULT-VALUE})")
+    int gracePeriod;
+
     @Option(names = "--java-option", paramLabel = "OPT", description = "JVM option before -jar (repeatable), e.g. -Xmx8g")
     List<String> javaOptions = new ArrayList<>();
 
@@ -82,7 +86,7 @@ final class SlurmCommand implements Callable<Integer> {
                 .shards(shards).out(out.toAbsolutePath().normalize().toString()).jar(jarPath())
                 .partition(partition).time(time).memory(memory).account(account).cpusPerTask(cpusPerTask)
                 .gpusPerTask(gpusPerTask).maxRunning(maxRunning).extra(extra).device(device).sets(sets)
-                .javaOptions(javaOptions)
+                .javaOptions(javaOptions).gracePeriod(gracePeriod)
                 .build();
         if (shards > loaded.trials().size()) {
             System.err.printf("note: %d shards for %d trials: %d tasks will have nothing to do%n",

@@ -25,6 +25,9 @@ public final class K8sJob {
 
     /** The environment variable Kubernetes sets to the pod's completion index in an Indexed Job. */
     public static final String INDEX_VARIABLE = "JOB_COMPLETION_INDEX";
+    /** The CLI's exit code for bad input, and a JVM's after SIGTERM (128 + 15). */
+    static final int BAD_INPUT_EXIT = 2;
+    static final int SIGTERM_EXIT = 143;
     static final String INDEX_ANNOTATION = "metadata.annotations['batch.kubernetes.io/job-completion-index']";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
@@ -100,23 +103,29 @@ public final class K8sJob {
         spec.put("completions", b.shards);
         spec.put("parallelism", b.parallelism != null ? b.parallelism : b.shards);
         spec.put("backoffLimit", b.backoffLimit != null ? b.backoffLimit : b.shards);
+        ArrayNode rules = spec.putObject("podFailurePolicy").putArray("rules");
         // Exit code 2 is bad input (a wrong setting, a missing dataset): a retry cannot fix it.
-        ObjectNode rule = spec.putObject("podFailurePolicy").putArray("rules").addObject();
-        rule.put("action", "FailJob");
-        ObjectNode onExit = rule.putObject("onExitCodes");
-        onExit.put("containerName", "normlab");
-        onExit.put("operator", "In");
-        onExit.putArray("values").add(2);
+        exitCodeRule(rules, "FailJob", BAD_INPUT_EXIT);
+        // Preempted, evicted or drained: the pod got SIGTERM (the JVM exits 143) or is marked a
+        // disruption. A new pod resumes the shard, and the retry does not count as a failure.
+        exitCodeRule(rules, "Ignore", SIGTERM_EXIT);
+        ObjectNode disrupted = rules.addObject();
+        disrupted.put("action", "Ignore");
+        ObjectNode condition = disrupted.putArray("onPodConditions").addObject();
+        condition.put("type", "DisruptionTarget");
+        condition.put("status", "True");
 
         ObjectNode template = spec.putObject("template");
         template.putObject("metadata").set("labels", labels());
         ObjectNode pod = template.putObject("spec");
         pod.put("restartPolicy", "Never");
+        pod.put("terminationGracePeriodSeconds", b.gracePeriod);
         ObjectNode container = pod.putArray("containers").addObject();
         container.put("name", "normlab");
         container.put("image", b.image);
         ArrayNode command = container.putArray("command");
         command.add("java");
+        JvmOptions.defaults().forEach(command::add);
         b.javaOptions.forEach(command::add);
         command.add("-jar").add(b.jar);
         ArrayNode args = container.putArray("args");
@@ -195,6 +204,15 @@ public final class K8sJob {
         return args;
     }
 
+    private static void exitCodeRule(ArrayNode rules, String action, int exitCode) {
+        ObjectNode rule = rules.addObject();
+        rule.put("action", action);
+        ObjectNode onExit = rule.putObject("onExitCodes");
+        onExit.put("containerName", "normlab");
+        onExit.put("operator", "In");
+        onExit.putArray("values").add(exitCode);
+    }
+
     private void metadata(ObjectNode doc, String name) {
         ObjectNode meta = doc.putObject("metadata");
         meta.put("name", name);
@@ -232,6 +250,7 @@ public final class K8sJob {
         private Integer parallelism;
         private Integer backoffLimit;
         private int gpusPerPod;
+        private int gracePeriod = 60;
         private Integer cpus;
         private String memory;
         private String pvc;
@@ -338,7 +357,13 @@ public final class K8sJob {
             return this;
         }
 
-        /** JVM options before -jar, e.g. -Xmx8g or -Dai.djl.offline=false. */
+        /** Seconds between SIGTERM and the kill when a pod is stopped (terminationGracePeriodSeconds). */
+        public Builder gracePeriod(int seconds) {
+            this.gracePeriod = seconds;
+            return this;
+        }
+
+        /** JVM options after {@link JvmOptions#defaults()}, e.g. -Xmx16g (the later -Xmx wins) or -Dai.djl.offline=false. */
         public Builder javaOptions(List<String> options) {
             this.javaOptions = List.copyOf(options);
             return this;
@@ -359,6 +384,9 @@ public final class K8sJob {
             }
             if (backoffLimit != null && backoffLimit < 0) {
                 throw new UserError("--backoff-limit " + backoffLimit + ": must be 0 or more");
+            }
+            if (gracePeriod < 1) {
+                throw new UserError("--grace-period " + gracePeriod + ": must be at least 1 (seconds)");
             }
             if (gpusPerPod < 0) {
                 throw new UserError("--gpus-per-pod " + gpusPerPod + ": must be 0 or more");

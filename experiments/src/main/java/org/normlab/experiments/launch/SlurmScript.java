@@ -51,6 +51,10 @@ public final class SlurmScript {
             lines.add("#SBATCH --account=" + b.account);
         }
         b.extra.forEach(o -> lines.add("#SBATCH " + o));
+        // Requeued after preemption or a node failure; SIGTERM to the JVM (the batch step: the
+        // script execs java) before the time limit, so that the trial can stop cleanly.
+        lines.add("#SBATCH --requeue");
+        lines.add("#SBATCH --signal=B:TERM@" + b.gracePeriod);
         lines.add("#SBATCH --output=" + jobName() + "-%A_%a.out");
         // A requeued task appends to its log: the earlier run's lines say why it stopped.
         lines.add("#SBATCH --open-mode=append");
@@ -60,6 +64,7 @@ public final class SlurmScript {
         lines.add("JAR=\"${NORMLAB_JAR:-}\"");
         lines.add("if [ -z \"$JAR\" ]; then JAR=" + quote(b.jar) + "; fi");
         List<String> run = new ArrayList<>(List.of("exec \"$JAVA\""));
+        JvmOptions.defaults().forEach(o -> run.add(quote(o)));
         b.javaOptions.forEach(o -> run.add(quote(o)));
         run.add("-jar \"$JAR\" run " + quote(b.sweepPath));
         run.add("--shard \"${" + INDEX_VARIABLE + "}/" + b.shards + "\"");
@@ -99,6 +104,7 @@ public final class SlurmScript {
         private String memory;
         private String account;
         private int cpusPerTask = 4;
+        private int gracePeriod = 60;
         private int gpusPerTask;
         private Integer maxRunning;
         private String device;
@@ -179,6 +185,13 @@ public final class SlurmScript {
             return this;
         }
 
+        /** Seconds before the time limit that the JVM gets SIGTERM (#SBATCH --signal=B:TERM@S). */
+        public Builder gracePeriod(int seconds) {
+            this.gracePeriod = seconds;
+            return this;
+        }
+
+        /** JVM options after {@link JvmOptions#defaults()} (the later of two -Xmx wins). */
         public Builder javaOptions(List<String> options) {
             this.javaOptions = List.copyOf(options);
             return this;
@@ -202,6 +215,9 @@ public final class SlurmScript {
             }
             if (gpusPerTask < 0) {
                 throw new UserError("--gpus-per-task " + gpusPerTask + ": must be 0 or more");
+            }
+            if (gracePeriod < 1) {
+                throw new UserError("--grace-period " + gracePeriod + ": must be at least 1 (seconds)");
             }
             if (maxRunning != null && maxRunning < 1) {
                 throw new UserError("--max-running " + maxRunning + ": must be at least 1");
