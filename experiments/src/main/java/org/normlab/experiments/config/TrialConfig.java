@@ -23,7 +23,7 @@ public record TrialConfig(
 
     public void validate(Problems p) {
         p.atLeast(epochs, 1, "epochs");
-        p.require(device.matches("auto|cpu|gpu|gpu:\\d+"), "device", "must be auto, cpu, gpu or gpu:N (got '" + device + "')");
+        p.require(DeviceName.isValid(device), "device", "must be " + DeviceName.ALLOWED + " (got '" + device + "')");
         data.validate(p);
         model.validate(p);
         norm.validate(p);

@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.normlab.experiments.UserError;
 
 /**
  * A Kubernetes Indexed Job that runs a sweep's shards, one pod per shard: pod i runs
@@ -35,14 +34,14 @@ public final class K8sJob {
             .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
 
-    private final Builder b;
+    private final K8sJobBuilder b;
 
-    private K8sJob(Builder b) {
+    K8sJob(K8sJobBuilder b) {
         this.b = b;
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static K8sJobBuilder builder() {
+        return new K8sJobBuilder();
     }
 
     /** The Job's name: normlab-<sweep>, made a valid Kubernetes name. */
@@ -125,8 +124,7 @@ public final class K8sJob {
         container.put("image", b.image);
         ArrayNode command = container.putArray("command");
         command.add("java");
-        JvmOptions.defaults().forEach(command::add);
-        b.javaOptions.forEach(command::add);
+        b.jvmOptions().forEach(command::add);
         command.add("-jar").add(b.jar);
         ArrayNode args = container.putArray("args");
         arguments().forEach(args::add);
@@ -183,25 +181,7 @@ public final class K8sJob {
 
     /** The container's arguments; {@code $(JOB_COMPLETION_INDEX)} is expanded by Kubernetes. */
     public List<String> arguments() {
-        List<String> args = new ArrayList<>(List.of("run", sweepPath(),
-                "--shard", "$(" + INDEX_VARIABLE + ")/" + b.shards, "--out", b.out));
-        for (String set : b.sets) {
-            args.add("--set");
-            args.add(set);
-        }
-        if (b.device != null) {
-            args.add("--device");
-            args.add(b.device);
-        }
-        if (b.gpusPerPod > 1) {
-            args.add("--parallel");
-            args.add(String.valueOf(b.gpusPerPod));
-        }
-        if (b.cpus != null) {
-            args.add("--threads");
-            args.add(String.valueOf(Math.max(1, b.cpus / Math.max(1, b.gpusPerPod))));
-        }
-        return args;
+        return b.invocation(sweepPath(), b.out, b.gpusPerPod, b.cpus).arguments("$(" + INDEX_VARIABLE + ")");
     }
 
     private static void exitCodeRule(ArrayNode rules, String action, int exitCode) {
@@ -238,172 +218,5 @@ public final class K8sJob {
 
     private static ObjectNode object() {
         return JsonNodeFactory.instance.objectNode();
-    }
-
-    /** Settings of the Job; sweep, shards and image are required. */
-    public static final class Builder {
-        private String sweepName;
-        private String sweepFileName;
-        private String sweepText;
-        private int shards;
-        private String image;
-        private Integer parallelism;
-        private Integer backoffLimit;
-        private int gpusPerPod;
-        private int gracePeriod = 60;
-        private Integer cpus;
-        private String memory;
-        private String pvc;
-        private String out = "/results";
-        private String jar = "/app/experiments.jar";
-        private String sweepDir = "/sweeps";
-        private boolean configMap = true;
-        private String name;
-        private String device;
-        private List<String> sets = List.of();
-        private List<String> javaOptions = List.of();
-
-        /** The sweep's name, its file name and text (shipped in a ConfigMap). */
-        public Builder sweep(String name, String fileName, String text) {
-            this.sweepName = name;
-            this.sweepFileName = fileName;
-            this.sweepText = text;
-            return this;
-        }
-
-        public Builder shards(int shards) {
-            this.shards = shards;
-            return this;
-        }
-
-        public Builder image(String image) {
-            this.image = image;
-            return this;
-        }
-
-        /** Pods at once (default: all shards). */
-        public Builder parallelism(Integer parallelism) {
-            this.parallelism = parallelism;
-            return this;
-        }
-
-        /** Failed pods the Job retries in all (default: one per shard). */
-        public Builder backoffLimit(Integer backoffLimit) {
-            this.backoffLimit = backoffLimit;
-            return this;
-        }
-
-        /** GPUs per pod (nvidia.com/gpu); with more than one the pod runs --parallel over them. */
-        public Builder gpusPerPod(int gpus) {
-            this.gpusPerPod = gpus;
-            return this;
-        }
-
-        /** CPUs per pod (requests.cpu); the trials get them as --threads. */
-        public Builder cpus(Integer cpus) {
-            this.cpus = cpus;
-            return this;
-        }
-
-        /** Memory per pod, e.g. 16Gi (requests and limits). */
-        public Builder memory(String memory) {
-            this.memory = memory;
-            return this;
-        }
-
-        /** The PersistentVolumeClaim mounted at the results folder. */
-        public Builder pvc(String pvc) {
-            this.pvc = pvc;
-            return this;
-        }
-
-        /** The results folder inside the pods (default /results). */
-        public Builder out(String out) {
-            this.out = out;
-            return this;
-        }
-
-        /** The fat jar inside the image (default /app/experiments.jar). */
-        public Builder jar(String jar) {
-            this.jar = jar;
-            return this;
-        }
-
-        /** Where the pods find the sweep file (default /sweeps, where the ConfigMap is mounted). */
-        public Builder sweepDir(String dir) {
-            this.sweepDir = dir;
-            return this;
-        }
-
-        /** False when the image already holds the sweep file at sweepDir: no ConfigMap then. */
-        public Builder configMap(boolean configMap) {
-            this.configMap = configMap;
-            return this;
-        }
-
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        public Builder device(String device) {
-            this.device = device;
-            return this;
-        }
-
-        /** --set overrides the pods pass on. */
-        public Builder sets(List<String> sets) {
-            this.sets = List.copyOf(sets);
-            return this;
-        }
-
-        /** Seconds between SIGTERM and the kill when a pod is stopped (terminationGracePeriodSeconds). */
-        public Builder gracePeriod(int seconds) {
-            this.gracePeriod = seconds;
-            return this;
-        }
-
-        /** JVM options after {@link JvmOptions#defaults()}, e.g. -Xmx16g (the later -Xmx wins) or -Dai.djl.offline=false. */
-        public Builder javaOptions(List<String> options) {
-            this.javaOptions = List.copyOf(options);
-            return this;
-        }
-
-        public K8sJob build() {
-            if (sweepName == null || sweepFileName == null || sweepText == null) {
-                throw new IllegalStateException("the sweep is required");
-            }
-            if (shards < 1) {
-                throw new UserError("--shards " + shards + ": must be at least 1");
-            }
-            if (image == null || image.isBlank()) {
-                throw new UserError("--image: give the container image that holds the jar at " + jar);
-            }
-            if (parallelism != null && (parallelism < 1 || parallelism > shards)) {
-                throw new UserError("--parallelism " + parallelism + ": must be 1 to " + shards + " (the number of shards)");
-            }
-            if (backoffLimit != null && backoffLimit < 0) {
-                throw new UserError("--backoff-limit " + backoffLimit + ": must be 0 or more");
-            }
-            if (gracePeriod < 1) {
-                throw new UserError("--grace-period " + gracePeriod + ": must be at least 1 (seconds)");
-            }
-            if (gpusPerPod < 0) {
-                throw new UserError("--gpus-per-pod " + gpusPerPod + ": must be 0 or more");
-            }
-            if (cpus != null && cpus < 1) {
-                throw new UserError("--cpus " + cpus + ": must be at least 1");
-            }
-            if (name != null && !name.matches("[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?")) {
-                throw new UserError("--name " + name + ": a Kubernetes name: lower case letters, digits and '-', "
-                        + "starting and ending with a letter or digit, at most 52 characters");
-            }
-            for (String path : List.of(out, jar, sweepDir)) {
-                if (!path.startsWith("/")) {
-                    throw new UserError(path + ": paths inside the pod must be absolute");
-                }
-            }
-            return new K8sJob(this);
-        }
     }
 }

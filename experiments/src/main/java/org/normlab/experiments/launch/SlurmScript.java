@@ -64,21 +64,19 @@ public final class SlurmScript {
         lines.add("JAR=\"${NORMLAB_JAR:-}\"");
         lines.add("if [ -z \"$JAR\" ]; then JAR=" + quote(b.jar) + "; fi");
         List<String> run = new ArrayList<>(List.of("exec \"$JAVA\""));
-        JvmOptions.defaults().forEach(o -> run.add(quote(o)));
-        b.javaOptions.forEach(o -> run.add(quote(o)));
-        run.add("-jar \"$JAR\" run " + quote(b.sweepPath));
-        run.add("--shard \"${" + INDEX_VARIABLE + "}/" + b.shards + "\"");
-        run.add("--out " + quote(b.out));
-        for (String set : b.sets) {
-            run.add("--set " + quote(set));
+        b.jvmOptions().forEach(o -> run.add(word(o)));
+        run.add("-jar \"$JAR\"");
+        ShardInvocation shard = b.invocation(b.sweepPath, b.out, b.gpusPerTask, b.cpusPerTask);
+        String index = "${" + INDEX_VARIABLE + "}";
+        // One line per option with its value; the shard's value in double quotes, for bash to put the index in.
+        for (String arg : shard.arguments(index)) {
+            String word = arg.equals(shard.shardValue(index)) ? "\"" + arg + "\"" : word(arg);
+            if (arg.startsWith("--")) {
+                run.add(word);
+            } else {
+                run.set(run.size() - 1, run.get(run.size() - 1) + " " + word);
+            }
         }
-        if (b.device != null) {
-            run.add("--device " + quote(b.device));
-        }
-        if (b.gpusPerTask > 1) {
-            run.add("--parallel " + b.gpusPerTask);
-        }
-        run.add("--threads " + Math.max(1, b.cpusPerTask / Math.max(1, b.gpusPerTask)));
         lines.add(String.join(" \\\n    ", run));
         return String.join("\n", lines) + "\n";
     }
@@ -87,16 +85,20 @@ public final class SlurmScript {
         return "normlab-" + b.sweepName.replaceAll("[^A-Za-z0-9_.-]+", "-");
     }
 
+    /** A word for bash: as it is when bash leaves it so, else single-quoted. */
+    static String word(String s) {
+        return s.matches("[A-Za-z0-9_./:=@%+,-]+") ? s : quote(s);
+    }
+
     /** A word for bash: single-quoted, so nothing in it is expanded. */
     static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
     /** Settings of the script; sweep, shards, paths are required. */
-    public static final class Builder {
+    public static final class Builder extends LaunchBuilder<Builder> {
         private String sweepName;
         private String sweepPath;
-        private int shards;
         private String out;
         private String jar;
         private String partition;
@@ -104,23 +106,14 @@ public final class SlurmScript {
         private String memory;
         private String account;
         private int cpusPerTask = 4;
-        private int gracePeriod = 60;
         private int gpusPerTask;
         private Integer maxRunning;
-        private String device;
-        private List<String> sets = List.of();
-        private List<String> javaOptions = List.of();
         private List<String> extra = List.of();
 
         /** The sweep's name and the absolute path of its file on the cluster. */
         public Builder sweep(String name, String path) {
             this.sweepName = name;
             this.sweepPath = path;
-            return this;
-        }
-
-        public Builder shards(int shards) {
-            this.shards = shards;
             return this;
         }
 
@@ -175,31 +168,14 @@ public final class SlurmScript {
             return this;
         }
 
-        public Builder device(String device) {
-            this.device = device;
-            return this;
-        }
-
-        public Builder sets(List<String> sets) {
-            this.sets = List.copyOf(sets);
-            return this;
-        }
-
-        /** Seconds before the time limit that the JVM gets SIGTERM (#SBATCH --signal=B:TERM@S). */
-        public Builder gracePeriod(int seconds) {
-            this.gracePeriod = seconds;
-            return this;
-        }
-
-        /** JVM options after {@link JvmOptions#defaults()} (the later of two -Xmx wins). */
-        public Builder javaOptions(List<String> options) {
-            this.javaOptions = List.copyOf(options);
-            return this;
-        }
-
         /** More #SBATCH options, e.g. --qos=long. */
         public Builder extra(List<String> options) {
             this.extra = List.copyOf(options);
+            return this;
+        }
+
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -207,17 +183,12 @@ public final class SlurmScript {
             if (sweepName == null || sweepPath == null || out == null || jar == null) {
                 throw new IllegalStateException("sweep, out and jar are required");
             }
-            if (shards < 1) {
-                throw new UserError("--shards " + shards + ": must be at least 1");
-            }
+            checkShared();
             if (cpusPerTask < 1) {
                 throw new UserError("--cpus-per-task " + cpusPerTask + ": must be at least 1");
             }
             if (gpusPerTask < 0) {
                 throw new UserError("--gpus-per-task " + gpusPerTask + ": must be 0 or more");
-            }
-            if (gracePeriod < 1) {
-                throw new UserError("--grace-period " + gracePeriod + ": must be at least 1 (seconds)");
             }
             if (maxRunning != null && maxRunning < 1) {
                 throw new UserError("--max-running " + maxRunning + ": must be at least 1");

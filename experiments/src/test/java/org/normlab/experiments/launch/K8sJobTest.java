@@ -20,7 +20,7 @@ class K8sJobTest {
 
     private static final String SWEEP = "name: smoke\nseeds: [1, 2]\ngrid:\n  norm.name: [bn, iebn]\n";
 
-    private static K8sJob.Builder smoke() {
+    private static K8sJobBuilder smoke() {
         return K8sJob.builder().sweep("smoke", "smoke.yaml", SWEEP).shards(3).image("registry.example/normlab:0.1");
     }
 
