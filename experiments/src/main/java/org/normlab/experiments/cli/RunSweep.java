@@ -34,6 +34,9 @@ final class RunSweep {
             return new WorkerRunner(core, System.out)
                     .run(sweep, workerTrials, scale.folder(options.out, sweep.name()), options.device);
         }
+        if (!options.dryRun) {
+            System.out.println(DoctorCommand.summary());
+        }
         SweepRunner runner = new SweepRunner(core, System.out, dir -> Reports.write(List.of(dir), dir.resolve("report")));
         return runner.run(sweep, new SweepRunner.Options(options.out, options.dryRun, options.device, scale));
     }

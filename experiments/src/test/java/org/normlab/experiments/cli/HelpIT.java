@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HelpIT {
 
     private static final List<String> COMMANDS = List.of("norms", "verify-norm", "params", "bench", "report", "run", "merge",
-            "k8s-job", "slurm", "help");
+            "k8s-job", "slurm", "doctor", "help");
 
     @TempDir Path work;
 
