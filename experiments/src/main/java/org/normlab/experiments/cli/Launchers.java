@@ -4,14 +4,64 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.normlab.experiments.UserError;
+import org.normlab.experiments.config.DeviceName;
+import org.normlab.experiments.config.Sweep;
+import org.normlab.experiments.config.SweepLoader;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Where k8s-job and slurm put what they generate: standard output, or a file. */
+/**
+ * What k8s-job and slurm share (a picocli mixin): the sweep and its shards, what every shard
+ * passes on, the JVM and signal settings, and where the generated text goes.
+ */
 final class Launchers {
 
-    private Launchers() {}
+    @Parameters(index = "0", paramLabel = "SWEEP.yaml", description = "the sweep file (checked here)")
+    Path sweep;
 
-    static void emit(String text, Path file, String what) {
+    @Option(names = "--shards", required = true, paramLabel = "n", description = "number of shards (array tasks or pods)")
+    int shards;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a setting (repeatable); every shard gets the same --set")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--device", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N for every trial (default: the sweep's)")
+    String device;
+
+    @Option(names = "--java-option", paramLabel = "OPT",
+            description = "JVM option after bin/normlab's (-Xmx6g -Xmn64m -XX:MaxDirectMemorySize=1g), repeatable; "
+                    + "e.g. -Xmx16g (the last -Xmx wins)")
+    List<String> javaOptions = new ArrayList<>();
+
+    @Option(names = "--grace-period", paramLabel = "S", defaultValue = "60",
+            description = "seconds between SIGTERM and the kill: Slurm's --signal=B:TERM@S before --time, Kubernetes' "
+                    + "terminationGracePeriodSeconds (default: ${DEFAULT-VALUE})")
+    int gracePeriod;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "write to FILE instead of printing")
+    Path file;
+
+    /** The sweep with its overrides, checked as `run` checks it, and the --device. */
+    Sweep load() throws IOException {
+        Sweep loaded = SweepLoader.load(sweep, sets);
+        DeviceName.checkOption(device);
+        return loaded;
+    }
+
+    /** Says so when some shards will have no trial. */
+    void noteIdleShards(Sweep loaded, String shardWord) {
+        int trials = loaded.trials().size();
+        if (shards > trials) {
+            System.err.printf("note: %d shards for %d trials: %d %s will have nothing to do%n",
+                    shards, trials, shards - trials, shardWord);
+        }
+    }
+
+    /** Prints the text, or writes it to --file. */
+    void emit(String text, String what) {
         if (file == null) {
             System.out.print(text);
             System.out.flush();

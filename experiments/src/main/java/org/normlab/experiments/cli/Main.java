@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
                 "              [--shard i/n] [--parallel N] [--threads T] [--device DEVICE]"},
         subcommands = {NormsCommand.class, VerifyNormCommand.class, ParamsCommand.class, BenchCommand.class,
                 ReportCommand.class, RunCommand.class, MergeCommand.class, K8sJobCommand.class, SlurmCommand.class,
-                CommandLine.HelpCommand.class},
+                DoctorCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every trial completed (or nothing to run)", "1:a check failed (verify-norm, report --baseline)",
                 "2:bad input: the message says what and where", "3:some trial diverged or failed"})

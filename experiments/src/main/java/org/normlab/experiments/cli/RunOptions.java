@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.normlab.experiments.UserError;
+import org.normlab.experiments.config.DeviceName;
 import org.normlab.experiments.sweep.Scale;
 import org.normlab.experiments.sweep.Shard;
 import picocli.CommandLine.Option;
@@ -54,9 +55,7 @@ public class RunOptions {
 
     /** Checks the options and makes the shard, parallel and thread settings one {@link Scale}. */
     Scale scale(org.normlab.experiments.sweep.InWorkerProcesses.Workers workers) {
-        if (device != null && !device.matches("auto|cpu|gpu|gpu:\\d+")) {
-            throw new UserError("--device " + device + ": must be auto, cpu, gpu or gpu:N");
-        }
+        DeviceName.checkOption(device);
         if (parallel < 1) {
             throw new UserError("--parallel " + parallel + ": must be at least 1");
         }

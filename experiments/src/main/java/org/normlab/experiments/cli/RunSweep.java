@@ -38,6 +38,9 @@ final class RunSweep {
         if (workerTrials != null) {
             return runner.runWorker(sweep, workerTrials, scale.folder(options.out, sweep.name()), options.device);
         }
+        if (!options.dryRun) {
+            System.out.println(DoctorCommand.summary());
+        }
         return runner.run(sweep, new SweepRunner.Options(options.out, options.dryRun, options.device, scale));
     }
 }

@@ -7,11 +7,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.normlab.experiments.UserError;
 import org.normlab.experiments.config.Sweep;
-import org.normlab.experiments.config.SweepLoader;
 import org.normlab.experiments.launch.SlurmScript;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code slurm SWEEP.yaml --shards n}: prints an sbatch script that runs the sweep's shards as a job array. */
 @Command(name = "slurm", mixinStandardHelpOptions = true,
@@ -21,14 +20,7 @@ import picocli.CommandLine.Parameters;
                 "Submit it with `sbatch FILE`; when every task is done, `merge OUT/<sweep>` combines the shards."})
 final class SlurmCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "SWEEP.yaml", description = "the sweep file (on a shared file system)")
-    Path sweep;
-
-    @Option(names = "--shards", required = true, paramLabel = "n", description = "number of shards (array tasks)")
-    int shards;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a setting (repeatable); the tasks get the same --set")
-    List<String> sets = new ArrayList<>();
+    @Mixin Launchers launch;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs", description = "results root on the shared file system (default: ${DEFAULT-VALUE})")
     Path out;
@@ -53,42 +45,27 @@ final class SlurmCommand implements Callable<Integer> {
             description = "#SBATCH --gpus-per-task; with G > 1 each task runs --parallel G (default: ${DEFAULT-VALUE})")
     int gpusPerTask;
 
-    @Option(names = "--max-running", paramLabel = "K", description = "at most K tasks at once (--array=0-(n-1)%K)")
+    @Option(names = "--max-running", paramLabel = "K", description = "at most K tasks at once (--array=0-(n-1)%%K)")
     Integer maxRunning;
 
     @Option(names = "--sbatch", paramLabel = "OPTION", description = "another #SBATCH option (repeatable), e.g. --sbatch=--qos=long")
     List<String> extra = new ArrayList<>();
 
-    @Option(names = "--device", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N for every trial (default: the sweep's)")
-    String device;
-
     @Option(names = "--jar", paramLabel = "PATH", description = "the fat jar on the cluster (default: this jar)")
     Path jar;
 
-    @Option(names = "--java-option", paramLabel = "OPT", description = "JVM option before -jar (repeatable), e.g. -Xmx8g")
-    List<String> javaOptions = new ArrayList<>();
-
-    @Option(names = "--file", paramLabel = "FILE", description = "write the script to FILE instead of printing it")
-    Path file;
-
     @Override
     public Integer call() throws IOException {
-        Sweep loaded = SweepLoader.load(sweep, sets);
-        if (device != null && !device.matches("auto|cpu|gpu|gpu:\\d+")) {
-            throw new UserError("--device " + device + ": must be auto, cpu, gpu or gpu:N");
-        }
+        Sweep loaded = launch.load();
         SlurmScript script = SlurmScript.builder()
-                .sweep(loaded.name(), sweep.toAbsolutePath().normalize().toString())
-                .shards(shards).out(out.toAbsolutePath().normalize().toString()).jar(jarPath())
+                .sweep(loaded.name(), launch.sweep.toAbsolutePath().normalize().toString())
+                .shards(launch.shards).out(out.toAbsolutePath().normalize().toString()).jar(jarPath())
                 .partition(partition).time(time).memory(memory).account(account).cpusPerTask(cpusPerTask)
-                .gpusPerTask(gpusPerTask).maxRunning(maxRunning).extra(extra).device(device).sets(sets)
-                .javaOptions(javaOptions)
+                .gpusPerTask(gpusPerTask).maxRunning(maxRunning).extra(extra).device(launch.device).sets(launch.sets)
+                .javaOptions(launch.javaOptions).gracePeriod(launch.gracePeriod)
                 .build();
-        if (shards > loaded.trials().size()) {
-            System.err.printf("note: %d shards for %d trials: %d tasks will have nothing to do%n",
-                    shards, loaded.trials().size(), shards - loaded.trials().size());
-        }
-        Launchers.emit(script.text(), file, "script");
+        launch.noteIdleShards(loaded, "tasks");
+        launch.emit(script.text(), "script");
         return 0;
     }
 

@@ -24,7 +24,7 @@ public record TrialConfig(
     /** @param datasets the data.name values allowed: {@link #DATASETS} and those of plugins */
     public void validate(Problems p, List<String> datasets) {
         p.atLeast(epochs, 1, "epochs");
-        p.require(device.matches("auto|cpu|gpu|gpu:\\d+"), "device", "must be auto, cpu, gpu or gpu:N (got '" + device + "')");
+        p.require(DeviceName.isValid(device), "device", "must be " + DeviceName.ALLOWED + " (got '" + device + "')");
         data.validate(p, datasets);
         model.validate(p);
         norm.validate(p);

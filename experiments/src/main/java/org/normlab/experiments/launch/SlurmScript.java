@@ -51,27 +51,32 @@ public final class SlurmScript {
             lines.add("#SBATCH --account=" + b.account);
         }
         b.extra.forEach(o -> lines.add("#SBATCH " + o));
+        // Requeued after preemption or a node failure; SIGTERM to the JVM (the batch step: the
+        // script execs java) before the time limit, so that the trial can stop cleanly.
+        lines.add("#SBATCH --requeue");
+        lines.add("#SBATCH --signal=B:TERM@" + b.gracePeriod);
         lines.add("#SBATCH --output=" + jobName() + "-%A_%a.out");
+        // A requeued task appends to its log: the earlier run's lines say why it stopped.
+        lines.add("#SBATCH --open-mode=append");
         lines.add("set -euo pipefail");
         lines.add(": \"${" + INDEX_VARIABLE + ":?not set: submit this script with sbatch (it is a job array)}\"");
         lines.add("JAVA=\"${JAVA:-java}\"");
         lines.add("JAR=\"${NORMLAB_JAR:-}\"");
         lines.add("if [ -z \"$JAR\" ]; then JAR=" + quote(b.jar) + "; fi");
         List<String> run = new ArrayList<>(List.of("exec \"$JAVA\""));
-        b.javaOptions.forEach(o -> run.add(quote(o)));
-        run.add("-jar \"$JAR\" run " + quote(b.sweepPath));
-        run.add("--shard \"${" + INDEX_VARIABLE + "}/" + b.shards + "\"");
-        run.add("--out " + quote(b.out));
-        for (String set : b.sets) {
-            run.add("--set " + quote(set));
+        b.jvmOptions().forEach(o -> run.add(word(o)));
+        run.add("-jar \"$JAR\"");
+        ShardInvocation shard = b.invocation(b.sweepPath, b.out, b.gpusPerTask, b.cpusPerTask);
+        String index = "${" + INDEX_VARIABLE + "}";
+        // One line per option with its value; the shard's value in double quotes, for bash to put the index in.
+        for (String arg : shard.arguments(index)) {
+            String word = arg.equals(shard.shardValue(index)) ? "\"" + arg + "\"" : word(arg);
+            if (arg.startsWith("--")) {
+                run.add(word);
+            } else {
+                run.set(run.size() - 1, run.get(run.size() - 1) + " " + word);
+            }
         }
-        if (b.device != null) {
-            run.add("--device " + quote(b.device));
-        }
-        if (b.gpusPerTask > 1) {
-            run.add("--parallel " + b.gpusPerTask);
-        }
-        run.add("--threads " + Math.max(1, b.cpusPerTask / Math.max(1, b.gpusPerTask)));
         lines.add(String.join(" \\\n    ", run));
         return String.join("\n", lines) + "\n";
     }
@@ -80,16 +85,20 @@ public final class SlurmScript {
         return "normlab-" + b.sweepName.replaceAll("[^A-Za-z0-9_.-]+", "-");
     }
 
+    /** A word for bash: as it is when bash leaves it so, else single-quoted. */
+    static String word(String s) {
+        return s.matches("[A-Za-z0-9_./:=@%+,-]+") ? s : quote(s);
+    }
+
     /** A word for bash: single-quoted, so nothing in it is expanded. */
     static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
     /** Settings of the script; sweep, shards, paths are required. */
-    public static final class Builder {
+    public static final class Builder extends LaunchBuilder<Builder> {
         private String sweepName;
         private String sweepPath;
-        private int shards;
         private String out;
         private String jar;
         private String partition;
@@ -99,20 +108,12 @@ public final class SlurmScript {
         private int cpusPerTask = 4;
         private int gpusPerTask;
         private Integer maxRunning;
-        private String device;
-        private List<String> sets = List.of();
-        private List<String> javaOptions = List.of();
         private List<String> extra = List.of();
 
         /** The sweep's name and the absolute path of its file on the cluster. */
         public Builder sweep(String name, String path) {
             this.sweepName = name;
             this.sweepPath = path;
-            return this;
-        }
-
-        public Builder shards(int shards) {
-            this.shards = shards;
             return this;
         }
 
@@ -167,24 +168,14 @@ public final class SlurmScript {
             return this;
         }
 
-        public Builder device(String device) {
-            this.device = device;
-            return this;
-        }
-
-        public Builder sets(List<String> sets) {
-            this.sets = List.copyOf(sets);
-            return this;
-        }
-
-        public Builder javaOptions(List<String> options) {
-            this.javaOptions = List.copyOf(options);
-            return this;
-        }
-
         /** More #SBATCH options, e.g. --qos=long. */
         public Builder extra(List<String> options) {
             this.extra = List.copyOf(options);
+            return this;
+        }
+
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -192,9 +183,7 @@ public final class SlurmScript {
             if (sweepName == null || sweepPath == null || out == null || jar == null) {
                 throw new IllegalStateException("sweep, out and jar are required");
             }
-            if (shards < 1) {
-                throw new UserError("--shards " + shards + ": must be at least 1");
-            }
+            checkShared();
             if (cpusPerTask < 1) {
                 throw new UserError("--cpus-per-task " + cpusPerTask + ": must be at least 1");
             }

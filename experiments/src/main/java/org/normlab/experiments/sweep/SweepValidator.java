@@ -100,7 +100,7 @@ public final class SweepValidator {
     private void model(Trial trial, Locator locator, DataFactory.Shape shape, NormFactory body) {
         TrialConfig c = trial.config();
         try {
-            models.build(c.model(), shape.classes(), shape.channels(), body, NormFactories.shortcut(registry, c, body));
+            models.build(c.model(), shape.classes(), shape.channels(), body, NormFactories.shortcut(registry, c.model().shortcutNorm(), body));
         } catch (NormConfigException e) {
             throw at(trial, locator, normKey(c, e), e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +36,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ScaleIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> TIMING_COLUMNS = List.of("train_img_s", "wall_s", "epoch_s");
 
     /** One epoch keeps the runs short; every way of running must pass the --set on. */
     private static final String ONE_EPOCH = "epochs=1";
@@ -195,60 +192,12 @@ class ScaleIT {
         }
     }
 
-    /**
-     * Same plan, same settings, and bit-identical results: every result.json and metrics.csv
-     * equal but for timings, results.csv equal but for its two timing columns.
-     */
     private static void assertSameResults(Path expected, Path actual) throws IOException {
-        assertEquals(Files.readString(expected.resolve("trials.json")), Files.readString(actual.resolve("trials.json")));
-        assertEquals(Files.readString(expected.resolve("sweep.yaml")), Files.readString(actual.resolve("sweep.yaml")));
-        Set<String> ids = trialIds(expected);
-        assertEquals(4, ids.size());
-        assertEquals(ids, trialIds(actual));
-        for (String id : ids) {
-            JsonNode e = withoutTimings(JSON.readTree(expected.resolve(id).resolve("result.json").toFile()));
-            JsonNode a = withoutTimings(JSON.readTree(actual.resolve(id).resolve("result.json").toFile()));
-            assertEquals("cpu()", a.path("device").asText());
-            assertTrue(a.path("metrics").path("final_val_acc").isNumber(), a.toString());
-            assertEquals(e, a, id + "/result.json");
-            assertEquals(withoutColumns(expected.resolve(id).resolve("metrics.csv")),
-                    withoutColumns(actual.resolve(id).resolve("metrics.csv")), id + "/metrics.csv");
-        }
-        List<List<String>> csv = withoutColumns(actual.resolve("results.csv"));
-        assertEquals(List.of("trial_id", "status", "seed", "norm.name", "final_val_acc", "best_val_acc", "final_train_acc",
-                "final_val_loss", "params"), csv.get(0));
-        assertEquals(withoutColumns(expected.resolve("results.csv")), csv);
-    }
-
-    /** Without what differs between two runs of one trial (timings, resident memory). */
-    private static JsonNode withoutTimings(JsonNode result) {
-        return org.normlab.results.RunDependent.stripResult(result);
-    }
-
-    /** A CSV's cells, the timing columns left out (no cell of these files holds a comma). */
-    private static List<List<String>> withoutColumns(Path csv) throws IOException {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        List<String> header = List.of(lines.get(0).split(",", -1));
-        List<List<String>> rows = new ArrayList<>();
-        for (String line : lines) {
-            String[] cells = line.split(",", -1);
-            List<String> kept = new ArrayList<>();
-            for (int i = 0; i < cells.length; i++) {
-                if (!TIMING_COLUMNS.contains(header.get(i))) {
-                    kept.add(cells[i]);
-                }
-            }
-            rows.add(kept);
-        }
-        return rows;
+        SameResults.assertSameResults(expected, actual);
     }
 
     private static Set<String> trialIds(Path sweepDir) throws IOException {
-        try (Stream<Path> children = Files.list(sweepDir)) {
-            return children.filter(d -> Files.isRegularFile(d.resolve("result.json")))
-                    .map(d -> d.getFileName().toString())
-                    .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
-        }
+        return SameResults.trialIds(sweepDir);
     }
 
     private static Path copy(Path from, Path to) throws IOException {

@@ -20,7 +20,7 @@ class K8sJobTest {
 
     private static final String SWEEP = "name: smoke\nseeds: [1, 2]\ngrid:\n  norm.name: [bn, iebn]\n";
 
-    private static K8sJob.Builder smoke() {
+    private static K8sJobBuilder smoke() {
         return K8sJob.builder().sweep("smoke", "smoke.yaml", SWEEP).shards(3).image("registry.example/normlab:0.1");
     }
 
@@ -49,12 +49,23 @@ class K8sJobTest {
         assertEquals("Indexed", spec.path("completionMode").asText());
         assertEquals(3, spec.path("completions").asInt());
         assertEquals(3, spec.path("parallelism").asInt());
-        assertEquals(2, spec.path("podFailurePolicy").path("rules").get(0).path("onExitCodes").path("values").get(0).asInt());
+        JsonNode rules = spec.path("podFailurePolicy").path("rules");
+        assertEquals(3, rules.size(), rules.toString());
+        assertEquals("FailJob", rules.get(0).path("action").asText(), "bad input: a retry cannot fix it");
+        assertEquals(List.of("2"), texts(rules.get(0).path("onExitCodes").path("values")));
+        assertEquals("Ignore", rules.get(1).path("action").asText(), "SIGTERM (preempted): retried, not counted");
+        assertEquals("In", rules.get(1).path("onExitCodes").path("operator").asText());
+        assertEquals(List.of("143"), texts(rules.get(1).path("onExitCodes").path("values")));
+        assertEquals("Ignore", rules.get(2).path("action").asText());
+        assertEquals("DisruptionTarget", rules.get(2).path("onPodConditions").get(0).path("type").asText());
         JsonNode pod = spec.path("template").path("spec");
-        assertEquals("Never", pod.path("restartPolicy").asText());
+        assertEquals("Never", pod.path("restartPolicy").asText(), "podFailurePolicy needs it");
+        assertEquals(60, pod.path("terminationGracePeriodSeconds").asInt());
+        assertTrue(pod.path("terminationGracePeriodSeconds").isInt(), "a number, not a string");
         JsonNode container = pod.path("containers").get(0);
         assertEquals("registry.example/normlab:0.1", container.path("image").asText());
-        assertEquals(List.of("java", "-jar", "/app/experiments.jar"), texts(container.path("command")));
+        assertEquals(List.of("java", "-Xmx6g", "-Xmn64m", "-XX:MaxDirectMemorySize=1g", "-jar", "/app/experiments.jar"),
+                texts(container.path("command")), "bin/normlab's JVM options");
         assertEquals(List.of("run", "/sweeps/smoke.yaml", "--shard", "$(JOB_COMPLETION_INDEX)/3", "--out", "/results",
                 "--set", "epochs=2"), texts(container.path("args")));
         JsonNode env = container.path("env").get(0);
@@ -88,6 +99,17 @@ class K8sJobTest {
         assertEquals(List.of("--parallel", "2", "--threads", "4"), args.subList(args.size() - 4, args.size()),
                 "two GPUs: two trials at once, the CPUs split between them");
         container.path("args").forEach(a -> assertTrue(a.isTextual(), "every argument is a string: " + a));
+    }
+
+    @Test
+    void javaOptionsComeAfterTheDefaultsAndTheGracePeriodIsSet() throws Exception {
+        JsonNode pod = parse(smoke().javaOptions(List.of("-Xmx16g")).gracePeriod(120).build().yaml())
+                .get(1).path("spec").path("template").path("spec");
+        assertEquals(120, pod.path("terminationGracePeriodSeconds").asInt());
+        assertEquals(List.of("java", "-Xmx6g", "-Xmn64m", "-XX:MaxDirectMemorySize=1g", "-Xmx16g", "-jar",
+                "/app/experiments.jar"), texts(pod.path("containers").get(0).path("command")), "the last -Xmx wins");
+        assertEquals("--grace-period 0: must be at least 1 (seconds)",
+                assertThrows(UserError.class, () -> smoke().gracePeriod(0).build()).getMessage());
     }
 
     @Test

@@ -34,7 +34,8 @@ class SlurmScriptTest {
         assertEquals("#!/bin/bash", lines.get(0));
         for (String line : List.of("#SBATCH --array=0-3", "#SBATCH --ntasks=1", "#SBATCH --cpus-per-task=4",
                 "#SBATCH --gpus-per-task=1", "#SBATCH --partition=gpu", "#SBATCH --time=24:00:00", "#SBATCH --mem=16G",
-                "#SBATCH --account=lab", "#SBATCH --qos=long", "#SBATCH --job-name=normlab-smoke")) {
+                "#SBATCH --account=lab", "#SBATCH --qos=long", "#SBATCH --job-name=normlab-smoke", "#SBATCH --requeue",
+                "#SBATCH --signal=B:TERM@60", "#SBATCH --open-mode=append")) {
             assertTrue(lines.contains(line), line + " missing:\n" + text);
         }
         int firstCommand = lines.indexOf("set -euo pipefail");
@@ -58,17 +59,24 @@ class SlurmScriptTest {
         assertEquals(0, run("/bin/bash", "-n", script.toString()).exit, "bash -n: the syntax is valid");
         Result r = run(Map.of("SLURM_ARRAY_TASK_ID", "2", "JAVA", fakeJava.toString()), "/bin/bash", script.toString());
         assertEquals(0, r.exit, r.err);
-        assertEquals(List.of("-Xmx2g", "-jar", "/shared/experiments.jar", "run", "/shared/sweeps/smoke.yaml",
+        assertEquals(List.of("-Xmx6g", "-Xmn64m", "-XX:MaxDirectMemorySize=1g", "-Xmx2g", "-jar", "/shared/experiments.jar", "run", "/shared/sweeps/smoke.yaml",
                 "--shard", "2/4", "--out", "/shared/runs", "--set", "epochs=2", "--set", "grid.norm.name=[bn, iebn]",
                 "--set", "name=it's $HOME", "--parallel", "2", "--threads", "4"), r.out.lines().toList());
 
         Result jar = run(Map.of("SLURM_ARRAY_TASK_ID", "0", "JAVA", fakeJava.toString(), "NORMLAB_JAR", "/elsewhere/x.jar"),
                 "/bin/bash", script.toString());
-        assertEquals("/elsewhere/x.jar", jar.out.lines().toList().get(2), "NORMLAB_JAR overrides the jar");
+        assertEquals("/elsewhere/x.jar", jar.out.lines().toList().get(5), "NORMLAB_JAR overrides the jar");
 
         Result outside = run(Map.of("JAVA", fakeJava.toString()), "/bin/bash", script.toString());
         assertNotEquals(0, outside.exit);
         assertTrue(outside.err.contains("submit this script with sbatch"), outside.err);
+    }
+
+    @Test
+    void theGracePeriodIsTheSignalsLeadOnTheTimeLimit() {
+        assertTrue(smoke().gracePeriod(300).build().text().contains("\n#SBATCH --signal=B:TERM@300\n"));
+        assertEquals("--grace-period 0: must be at least 1 (seconds)",
+                assertThrows(UserError.class, () -> smoke().gracePeriod(0).build()).getMessage());
     }
 
     @Test
