@@ -10,6 +10,8 @@ import org.normlab.report.Reports;
 import org.normlab.experiments.sweep.Scale;
 import org.normlab.experiments.sweep.SweepRunner;
 import org.normlab.experiments.sweep.SweepValidator;
+import org.normlab.experiments.train.Stop;
+import org.normlab.experiments.train.Stopped;
 import org.normlab.experiments.wiring.DataFactory;
 import org.normlab.norm.NormRegistry;
 import org.normlab.experiments.wiring.CoreModule;
@@ -35,12 +37,27 @@ final class RunSweep {
         List<String> workerTrials = options.workerTrialIds();
         SweepRunner runner = new SweepRunner(core, core.getInstance(SweepValidator.class), System.out,
                 dir -> Reports.write(List.of(dir), dir.resolve("report")));
-        if (workerTrials != null) {
-            return runner.runWorker(sweep, workerTrials, scale.folder(options.out, sweep.name()), options.device);
-        }
         if (!options.dryRun) {
-            System.out.println(DoctorCommand.summary());
+            Signals.install(System.err);
         }
-        return runner.run(sweep, new SweepRunner.Options(options.out, options.dryRun, options.device, scale));
+        try {
+            int exit;
+            if (workerTrials != null) {
+                exit = runner.runWorker(sweep, workerTrials, scale.folder(options.out, sweep.name()), options.device);
+            } else {
+                if (!options.dryRun) {
+                    System.out.println(DoctorCommand.summary());
+                }
+                exit = runner.run(sweep, new SweepRunner.Options(options.out, options.dryRun, options.device, scale));
+            }
+            if (Stop.PROCESS.requested()) {
+                throw new Stopped(Stop.PROCESS, "every trial had finished, nothing to resume");
+            }
+            return exit;
+        } catch (Stopped e) {
+            System.out.println(e.getMessage());
+            System.out.flush();
+            return e.exitCode();
+        }
     }
 }

@@ -17,7 +17,9 @@ public record TrialConfig(
         AttackConfig attack,
         OptimizerConfig optimizer,
         ScheduleConfig schedule,
-        LossConfig loss) {
+        LossConfig loss,
+        // resume (issue 18)
+        CheckpointConfig checkpoint) {
 
     public static final List<String> DATASETS = List.of("fashion-mnist", "cifar10", "cifar100", "synthetic", "mix");
 
@@ -32,6 +34,7 @@ public record TrialConfig(
         optimizer.validate(p);
         schedule.validate(p, epochs);
         loss.validate(p);
+        checkpoint.validate(p);
     }
 
     /** Where the data comes from, how it is batched and augmented. */
@@ -177,6 +180,13 @@ public record TrialConfig(
             p.oneOf(name, List.of("cross_entropy"), "loss.name");
             p.require(labelSmoothing >= 0 && labelSmoothing < 1, "loss.label_smoothing",
                     "must be in [0, 1) (got " + labelSmoothing + ")");
+        }
+    }
+
+    /** When the resume state is saved besides the end of every epoch. */
+    public record CheckpointConfig(int everySteps) {
+        void validate(Problems p) {
+            p.atLeast(everySteps, 0, "checkpoint.every_steps");
         }
     }
 }

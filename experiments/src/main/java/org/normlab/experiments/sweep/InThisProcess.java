@@ -9,6 +9,8 @@ import java.util.List;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Trial;
 import org.normlab.experiments.train.Progress;
+import org.normlab.experiments.train.Stop;
+import org.normlab.experiments.train.Stopped;
 import org.normlab.experiments.train.TrialRunner;
 import org.normlab.experiments.wiring.RunModule;
 import org.normlab.experiments.wiring.TrialModule;
@@ -42,6 +44,9 @@ final class InThisProcess implements TrialExecution {
         int total = wholeSweep ? sweep.trials().size() : trials.size();
         for (int i = 0; i < trials.size(); i++) {
             Trial trial = trials.get(i);
+            if (Stop.PROCESS.requested()) {
+                throw new Stopped(Stop.PROCESS, (trials.size() - i) + " trial(s) not started yet, those before them finished");
+            }
             int number = wholeSweep ? trial.index() + 1 : i + 1;
             Duration eta = !wholeSweep || seconds.isEmpty() ? null : Duration.ofSeconds(
                     (long) ((total - trial.index()) * seconds.stream().mapToDouble(d -> d).average().orElse(0)));

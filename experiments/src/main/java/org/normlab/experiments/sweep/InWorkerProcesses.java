@@ -10,12 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Trial;
 import org.normlab.results.ResultStore;
 import org.normlab.experiments.wiring.DataFactory;
 import org.normlab.experiments.train.Progress;
+import org.normlab.experiments.train.Stop;
+import org.normlab.experiments.train.Stopped;
 import org.normlab.experiments.wiring.Devices;
 
 /**
@@ -69,28 +72,37 @@ public final class InWorkerProcesses implements TrialExecution {
         int gpus = needsGpuCount(requested) ? gpuCount(requested) : 0;
         console.printf("running %d trial(s) in %d worker processes, %d CPU thread(s) each: %s%n", pending.size(), n, threads,
                 describe(parts));
-        List<Process> processes = new ArrayList<>();
+        List<Process> processes = new CopyOnWriteArrayList<>();
         List<Thread> pipes = new ArrayList<>();
         Thread killer = new Thread(() -> processes.forEach(Process::destroy));
         Runtime.getRuntime().addShutdownHook(killer);
+        // SIGTERM / SIGINT here: each worker gets the same signal, saves its trial and exits; this waits
+        Runnable forwarding = Stop.PROCESS.onRequest(() -> processes.forEach(InWorkerProcesses::passStop));
         try {
             for (int k = 0; k < n; k++) {
                 String device = deviceFor(k, requested, gpus);
                 List<String> ids = parts.get(k).stream().map(Trial::id).toList();
                 Process p = scale.workers().start(ids, device, threads);
                 processes.add(p);
+                if (Stop.PROCESS.requested()) {
+                    passStop(p);
+                }
                 String prefix = "[w" + (k + 1) + "] ";
                 pipes.add(pipe(p.getInputStream(), console, prefix));
                 pipes.add(pipe(p.getErrorStream(), System.err, prefix));
             }
             for (int k = 0; k < processes.size(); k++) {
                 int exit = processes.get(k).waitFor();
-                if (exit != SweepRunner.ALL_COMPLETED && exit != SweepRunner.SOME_NOT_COMPLETED) {
+                boolean stopped = Stop.PROCESS.requested() && exit == Stop.PROCESS.exitCode();
+                if (exit != SweepRunner.ALL_COMPLETED && exit != SweepRunner.SOME_NOT_COMPLETED && !stopped) {
                     console.printf("worker w%d exited with code %d%n", k + 1, exit);
                 }
             }
             for (Thread t : pipes) {
                 t.join();
+            }
+            if (Stop.PROCESS.requested()) {
+                throw new Stopped(Stop.PROCESS, "the workers saved their trials (their lines above)");
             }
         } catch (InterruptedException e) {
             processes.forEach(Process::destroy);
@@ -100,12 +112,29 @@ public final class InWorkerProcesses implements TrialExecution {
             processes.forEach(Process::destroy);
             throw e;
         } finally {
+            forwarding.run();
             try {
                 Runtime.getRuntime().removeShutdownHook(killer);
             } catch (IllegalStateException e) {
                 // The JVM is shutting down: the hook stops the workers.
             }
         }
+    }
+
+    /** Sends the stop's signal (SIGTERM or SIGINT) to a worker, which then stops as this process does. */
+    static void passStop(Process worker) {
+        if (!worker.isAlive()) {
+            return;
+        }
+        if ("SIGINT".equals(Stop.PROCESS.signal())) {
+            try {
+                new ProcessBuilder("kill", "-INT", Long.toString(worker.pid())).inheritIO().start();
+                return;
+            } catch (IOException e) {
+                // no kill command: SIGTERM stops it the same way
+            }
+        }
+        worker.destroy(); // SIGTERM
     }
 
     /** CPU threads per worker: as asked, else the cores split evenly (at least 1). */

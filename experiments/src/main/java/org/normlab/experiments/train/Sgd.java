@@ -93,6 +93,31 @@ public final class Sgd {
         }
     }
 
+    /** The momentum buffers, DJL-encoded, in parameter order; null where no step has made one yet. */
+    public List<byte[]> momentumBuffers() {
+        List<byte[]> encoded = new ArrayList<>();
+        buffers.forEach(b -> encoded.add(b == null ? null : b.encode()));
+        return encoded;
+    }
+
+    /** Replaces the momentum buffers with {@code encoded}, as {@link #momentumBuffers()} gave them. */
+    public void restoreMomentum(List<byte[]> encoded) {
+        if (encoded.size() != parameters.size()) {
+            throw new IllegalStateException("the checkpoint has " + encoded.size() + " momentum buffers, the model "
+                    + parameters.size() + " trainable parameters");
+        }
+        close();
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray w = parameters.get(i).getArray();
+            NDArray buf = encoded.get(i) == null ? null : w.getManager().decode(encoded.get(i));
+            if (buf != null && !buf.getShape().equals(w.getShape())) {
+                throw new IllegalStateException("momentum buffer " + i + " is " + buf.getShape() + ", its parameter "
+                        + w.getShape());
+            }
+            buffers.add(buf);
+        }
+    }
+
     /** Frees the momentum buffers. */
     public void close() {
         buffers.stream().filter(b -> b != null).forEach(NDArray::close);

@@ -65,6 +65,11 @@ public final class TrainStep implements AutoCloseable {
         return model.forward(store, new NDList(x), false).singletonOrThrow();
     }
 
+    /** The optimizer, whose momentum a checkpoint carries. */
+    public Sgd sgd() {
+        return sgd;
+    }
+
     public CrossEntropy loss() {
         return loss;
     }

@@ -1,9 +1,12 @@
 package org.normlab.experiments.train;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,40 +16,83 @@ import java.util.Map;
  * The training loop of one trial: epochs of SGD on the train batches, then evaluation. It sees
  * only plain values: an initialized block, batch sources and a {@link TrainingPlan}. Stops early,
  * as diverged, when a loss is not finite.
+ *
+ * <p>Its position is (epoch, batch within the epoch, step). At the end of every epoch (and every
+ * {@code checkpointEverySteps} steps) it hands a {@link Snapshot} of everything the rest of the
+ * trial depends on to its {@link Checkpoints}; {@link #fit} given such a snapshot continues from
+ * it, and the trial goes on exactly as if it had never stopped. On a {@link Stop} request it
+ * finishes the step (or evaluation batch) under way, saves a snapshot and throws {@link Stopped}.
  */
 public final class TrainingLoop {
 
     /** How the loop ended. */
     public record Outcome(List<EpochMetrics> history, Integer divergedEpoch) {}
 
+    /** Where a snapshot's checkpoint goes; returns a line saying what was saved where. */
+    @FunctionalInterface
+    public interface Checkpoints {
+        String save(Snapshot snapshot);
+    }
+
+    private final Block model;
     private final NDManager manager;
     private final TrainStep step;
     private final LrSchedule schedule;
     private final int epochs;
+    private final long checkpointEverySteps;
     private final EpochListener listener;
+    private final Checkpoints checkpoints;
+    private final Stop stop;
+    private final long seed;
+    private final List<org.normlab.norm.ResumableRandom> streams;
+    private Cursor at = new Cursor();
 
-    public TrainingLoop(Block model, NDManager manager, TrainingPlan plan, EpochListener listener) {
+    /**
+     * @param checkpointEverySteps also checkpoint every this many steps (0: at epoch ends only)
+     * @param seed the trial's seed, from which the engine is reseeded before every step
+     */
+    public TrainingLoop(Block model, NDManager manager, TrainingPlan plan, EpochListener listener,
+            Checkpoints checkpoints, Stop stop, long seed, long checkpointEverySteps) {
+        this.model = model;
         this.manager = manager;
         this.step = new TrainStep(model, manager, new CrossEntropy(plan.labelSmoothing()),
                 plan.momentum(), plan.weightDecay(), plan.nesterov());
         this.schedule = plan.schedule();
         this.epochs = plan.epochs();
         this.listener = listener;
+        this.checkpoints = checkpoints;
+        this.stop = stop;
+        this.seed = seed;
+        this.checkpointEverySteps = checkpointEverySteps;
+        this.streams = RandomStreams.of(model);
     }
 
-    public Outcome fit(BatchSource train, BatchSource val) {
+    /**
+     * Trains from the start, or from {@code resume} when not null.
+     *
+     * @throws Stopped when a stop was requested; a checkpoint was saved first
+     */
+    public Outcome fit(BatchSource train, BatchSource val, Snapshot resume) {
         List<EpochMetrics> history = new ArrayList<>();
-        double bestAcc = -1;
         try {
-            for (int epoch = 0; epoch < epochs; epoch++) {
+            if (resume != null) {
+                restore(resume);
+            }
+            stopIfRequested();
+            for (int epoch = at.epoch; epoch < epochs; epoch++) {
                 EpochMetrics m = epoch(train, val, epoch);
                 if (!m.isFinite()) {
                     return new Outcome(history, epoch + 1);
                 }
                 history.add(m);
-                boolean best = m.valAcc() > bestAcc;
-                bestAcc = Math.max(bestAcc, m.valAcc());
+                boolean best = m.valAcc() > at.bestAcc;
+                at.bestAcc = Math.max(at.bestAcc, m.valAcc());
                 listener.onEpoch(m, best);
+                at.nextEpoch();
+                String saved = checkpoints.save(snapshot());
+                if (stop.requested()) {
+                    throw new Stopped(stop, saved);
+                }
             }
             return new Outcome(history, null);
         } finally {
@@ -54,63 +100,121 @@ public final class TrainingLoop {
         }
     }
 
-    /** What one epoch's batches add up to (training uses every field, evaluation the sums). */
-    private static final class EpochTotals {
+    /** The engine's seed for one step, so that anything drawing from it resumes exactly. */
+    static int stepSeed(long seed, long step) {
+        return Long.hashCode(new java.util.SplittableRandom(seed).split().nextLong() + step * 0x9E3779B97F4A7C15L);
+    }
+
+    private void stopIfRequested() {
+        if (stop.requested()) {
+            throw new Stopped(stop, checkpoints.save(snapshot()));
+        }
+    }
+
+    /** The loop's position and what the epoch under way has added up so far (training batches). */
+    private static final class Cursor {
+        int epoch;
+        int batch;
+        long step;
         double lossTimesN;
         double correct;
         double images;
-        int batches;
         float lastLr;
+        double bestAcc = -1;
         boolean finite = true;
+
+        void nextEpoch() {
+            epoch++;
+            batch = 0;
+            lossTimesN = 0;
+            correct = 0;
+            images = 0;
+        }
+
+        Snapshot.Position position() {
+            return new Snapshot.Position(epoch, batch, step, lossTimesN, correct, images, lastLr, bestAcc);
+        }
+
+        static Cursor of(Snapshot.Position p) {
+            Cursor c = new Cursor();
+            c.epoch = p.epoch();
+            c.batch = p.batch();
+            c.step = p.step();
+            c.lossTimesN = p.lossTimesN();
+            c.correct = p.correct();
+            c.images = p.images();
+            c.lastLr = p.lastLr();
+            c.bestAcc = p.bestValAcc();
+            return c;
+        }
     }
 
     private EpochMetrics epoch(BatchSource train, BatchSource val, int epoch) {
         int epochSize = Math.max(1, train.size());
-        EpochTotals t = new EpochTotals();
+        int skip = at.batch;
+        int[] seen = {0};
+        double imagesBefore = at.images;
         long start = System.nanoTime();
         train.forEachBatch(manager, epoch, (x, y, components) -> {
-            if (!t.finite) {
-                return;
+            if (!at.finite || seen[0]++ < skip) {
+                return; // diverged, or done before the checkpoint this run resumed from
             }
-            t.lastLr = schedule.at(epoch, t.images / epochSize);
+            at.lastLr = schedule.at(epoch, at.images / epochSize);
             long n = x.getShape().get(0);
-            TrainStep.Result r = step.step(x, y, t.lastLr);
+            Engine.getInstance().setRandomSeed(stepSeed(seed, at.step));
+            TrainStep.Result r = step.step(x, y, at.lastLr);
             if (!Float.isFinite(r.loss())) {
-                t.finite = false;
+                at.finite = false;
                 return;
             }
             float value = r.loss();
-            t.correct += r.correct();
-            t.lossTimesN += value * n;
-            t.images += n;
-            t.batches++;
-            listener.onBatch(epoch, t.batches, (int) Math.ceil((double) train.size() / n), value);
+            at.correct += r.correct();
+            at.lossTimesN += value * n;
+            at.images += n;
+            at.batch++;
+            at.step++;
+            listener.onBatch(epoch, at.batch, (int) Math.ceil((double) train.size() / n), value);
+            if (stop.requested()) {
+                throw new Stopped(stop, checkpoints.save(snapshot()));
+            }
+            if (checkpointEverySteps > 0 && at.step % checkpointEverySteps == 0) {
+                checkpoints.save(snapshot());
+            }
         });
         double trainSeconds = (System.nanoTime() - start) / 1e9;
-        if (!t.finite) {
-            return new EpochMetrics(epoch + 1, t.lastLr, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, trainSeconds, Map.of());
+        if (!at.finite) {
+            return new EpochMetrics(epoch + 1, at.lastLr, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, trainSeconds, Map.of());
         }
         Evaluation eval = evaluate(val, epoch);
         return new EpochMetrics(
                 epoch + 1,
-                t.lastLr,
-                t.lossTimesN / t.images,
-                t.correct / t.images,
+                at.lastLr,
+                at.lossTimesN / at.images,
+                at.correct / at.images,
                 eval.loss,
                 eval.accuracy,
-                t.images / trainSeconds,
+                (at.images - imagesBefore) / trainSeconds,
                 (System.nanoTime() - start) / 1e9,
                 eval.byComponent);
     }
 
     private record Evaluation(double loss, double accuracy, Map<String, Double> byComponent) {}
 
+    /** What the evaluation adds up (sums only). */
+    private static final class EvalTotals {
+        double lossTimesN;
+        double correct;
+        double images;
+    }
+
     private Evaluation evaluate(BatchSource val, int epoch) {
         List<String> names = val.componentNames();
-        EpochTotals t = new EpochTotals();
+        EvalTotals t = new EvalTotals();
         long[] correctBy = new long[names.size()];
         long[] countBy = new long[names.size()];
         val.forEachBatch(manager, epoch, (x, y, components) -> {
+            // the epoch's training is in the snapshot; a resumed run evaluates again from the start
+            stopIfRequested();
             NDArray logits = step.predict(x);
             long n = x.getShape().get(0);
             t.lossTimesN += step.loss().loss(logits, y).getFloat() * n;
@@ -141,5 +245,45 @@ public final class TrainingLoop {
             hits[i] = predicted[i] == labels[i];
         }
         return hits;
+    }
+
+    /** Everything the rest of the trial depends on, as it is now. */
+    private Snapshot snapshot() {
+        Map<String, byte[]> parameters = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            parameters.put(p.getKey(), p.getValue().getArray().encode());
+        }
+        List<Long> positions = streams.stream().map(org.normlab.norm.ResumableRandom::position).toList();
+        return new Snapshot(at.position(), parameters, step.sgd().momentumBuffers(), positions);
+    }
+
+    private void restore(Snapshot s) {
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            byte[] saved = s.parameters().get(p.getKey());
+            NDArray target = p.getValue().getArray();
+            if (saved == null) {
+                throw new IllegalStateException("the checkpoint has no parameter " + p.getKey());
+            }
+            try (NDArray value = manager.decode(saved)) {
+                if (!value.getShape().equals(target.getShape()) || value.getDataType() != target.getDataType()) {
+                    throw new IllegalStateException("the checkpoint's " + p.getKey() + " is " + value.getShape()
+                            + " " + value.getDataType() + ", the model's " + target.getShape() + " " + target.getDataType());
+                }
+                target.set(value.toByteBuffer());
+            }
+        }
+        if (s.parameters().size() != model.getParameters().size()) {
+            throw new IllegalStateException("the checkpoint has " + s.parameters().size() + " parameters, the model "
+                    + model.getParameters().size());
+        }
+        step.sgd().restoreMomentum(s.momentum());
+        if (s.randomStreams().size() != streams.size()) {
+            throw new IllegalStateException("the checkpoint has " + s.randomStreams().size()
+                    + " random streams, the model " + streams.size());
+        }
+        for (int i = 0; i < streams.size(); i++) {
+            streams.get(i).seek(s.randomStreams().get(i));
+        }
+        at = Cursor.of(s.position());
     }
 }

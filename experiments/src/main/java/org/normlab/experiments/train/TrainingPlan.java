@@ -2,7 +2,8 @@ package org.normlab.experiments.train;
 
 /**
  * How one trial trains, as plain values: the loop's length, SGD's settings (PyTorch semantics),
- * the schedule, the loss and whether checkpoints are kept.
+ * the schedule, the loss, whether best/final weights are kept and how often the resume state is
+ * saved besides every epoch's end ({@code checkpointEverySteps}, 0: only there).
  */
 public record TrainingPlan(
         int epochs,
@@ -11,4 +12,5 @@ public record TrainingPlan(
         double weightDecay,
         boolean nesterov,
         double labelSmoothing,
-        boolean checkpoints) {}
+        boolean checkpoints,
+        long checkpointEverySteps) {}

@@ -13,10 +13,17 @@ import jakarta.inject.Named;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.normlab.results.AtomicFiles;
 import org.normlab.results.ResultStore;
@@ -56,9 +63,14 @@ public final class TrialRunner {
         this.listeners = listeners;
     }
 
+    /**
+     * @throws Stopped when the run was asked to stop; the trial's resume checkpoint is saved and
+     *     no result written
+     */
     public TrialResult run() throws IOException {
         long start = System.nanoTime();
         store.writeConfig(trial.id(), trial.settings());
+        Path resumeFile = store.trialDir(trial.id()).resolve("checkpoints").resolve(ResumeCheckpoint.FILE);
         List<TrialResult.Epoch> history = new ArrayList<>();
         Long params = null;
         TrialResult result;
@@ -68,12 +80,19 @@ public final class TrialRunner {
             Block model = inputs.model(data);
             model.initialize(manager, DataType.FLOAT32, new Shape(1, data.channels(), data.height(), data.width()));
             params = trainableParameters(model);
+            ResumeCheckpoint resume = usableCheckpoint(resumeFile);
+            if (resume != null) {
+                history.addAll(resume.history());
+            }
             List<EpochListener> all = new ArrayList<>(listeners);
             all.add(new Recorder(model, history));
-            TrainingLoop.Outcome outcome = new TrainingLoop(model, manager, plan, EpochListener.all(all))
-                    .fit(data.train(), data.val());
+            TrainingLoop.Outcome outcome = new TrainingLoop(model, manager, plan, EpochListener.all(all),
+                    snapshot -> save(resumeFile, history, snapshot), Stop.PROCESS, trial.seed(), plan.checkpointEverySteps())
+                    .fit(data.train(), data.val(), resume == null ? null : resume.snapshot());
             TrialStatus status = outcome.divergedEpoch() == null ? TrialStatus.COMPLETED : TrialStatus.DIVERGED;
             result = result(status, history, params, outcome.divergedEpoch(), null, start);
+        } catch (Stopped e) {
+            throw e;
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } catch (RuntimeException | Error e) {
@@ -83,7 +102,73 @@ public final class TrialRunner {
             result = result(TrialStatus.FAILED, history, params, null, describe(e), start);
         }
         store.writeResult(result);
+        Files.deleteIfExists(resumeFile); // a finished trial is not resumed; a failed one starts again
         return result;
+    }
+
+    /**
+     * What a resume checkpoint must match to be used: the trial, its resolved settings and the
+     * NormLab version. (The hook for provenance: plugin jars' hashes belong here too.)
+     */
+    Map<String, String> resumeKey() {
+        Map<String, String> key = new LinkedHashMap<>();
+        key.put("trial_id", trial.id());
+        key.put("normlab_version", normlabVersion());
+        key.put("config_sha256", sha256(trial.settings().toString()));
+        return key;
+    }
+
+    static String normlabVersion() {
+        String v = TrialRunner.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The trial's resume checkpoint when there is one that belongs to it; otherwise one line says why not. */
+    private ResumeCheckpoint usableCheckpoint(Path file) {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        String where = store.dir().relativize(file).toString();
+        try {
+            Map<String, String> saved = ResumeCheckpoint.readKey(file);
+            Map<String, String> now = resumeKey();
+            for (Map.Entry<String, String> e : now.entrySet()) {
+                if (!e.getValue().equals(saved.get(e.getKey()))) {
+                    System.out.printf("  trial %s: %s is from another run (%s %s, now %s), starting from scratch%n",
+                            trial.id(), where, e.getKey(), saved.get(e.getKey()), e.getValue());
+                    return null;
+                }
+            }
+            ResumeCheckpoint c = ResumeCheckpoint.read(file);
+            Snapshot.Position p = c.snapshot().position();
+            System.out.printf("  trial %s: resuming from %s (%s)%n", trial.id(), where, describe(p));
+            return c;
+        } catch (IOException | RuntimeException e) {
+            System.out.printf("  trial %s: %s cannot be read (%s), starting from scratch%n", trial.id(), where, describe(e));
+            return null;
+        }
+    }
+
+    private String save(Path file, List<TrialResult.Epoch> history, Snapshot snapshot) {
+        try {
+            new ResumeCheckpoint(resumeKey(), List.copyOf(history), snapshot).write(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return "trial " + trial.id() + " saved " + describe(snapshot.position()) + " to " + file;
+    }
+
+    private static String describe(Snapshot.Position p) {
+        return p.batch() == 0 ? (p.epoch() == 0 ? "before its first step" : "after epoch " + p.epoch())
+                : "at epoch " + (p.epoch() + 1) + ", batch " + p.batch() + ", step " + p.step();
     }
 
     private static String describe(Throwable e) {

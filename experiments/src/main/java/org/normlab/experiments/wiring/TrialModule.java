@@ -71,7 +71,7 @@ public final class TrialModule extends AbstractModule {
     TrainingPlan plan() {
         TrialConfig c = trial.config();
         return new TrainingPlan(c.epochs(), schedule(c), c.optimizer().momentum(), c.optimizer().weightDecay(),
-                c.optimizer().nesterov(), c.loss().labelSmoothing(), c.checkpoints());
+                c.optimizer().nesterov(), c.loss().labelSmoothing(), c.checkpoints(), c.checkpoint().everySteps());
     }
 
     static LrSchedule schedule(TrialConfig c) {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.normlab.norm.NormOption;
 import org.normlab.norm.NormSpec;
+import org.normlab.norm.ResumableRandom;
 import org.normlab.norm.RunningStats;
 import org.normlab.norm.Standardizer;
 
@@ -25,7 +26,8 @@ import org.normlab.norm.Standardizer;
  *       it), so eval, which is never perturbed, sees the data's true statistics.
  *   <li>Gradients flow through x_hat (batch mean and variance included); the noise is a constant.
  *   <li>Each layer draws from its own {@link SplittableRandom} seeded by (seed, layer index): the
- *       same seed gives the same noise, layers differ, no engine RNG state is touched.
+ *       same seed gives the same noise, layers differ, no engine RNG state is touched. The
+ *       stream counts its draws ({@link ResumableRandom}), so a resumed trial continues it.
  * </ul>
  */
 public final class GaussianNoiseProvider extends StandardizerWrapper {
@@ -59,7 +61,7 @@ public final class GaussianNoiseProvider extends StandardizerWrapper {
                 inner,
                 spec.options().getDouble(S_MU.name()),
                 spec.options().getDouble(S_SIGMA.name()),
-                layerStream(spec.options().getInt(SEED.name()), spec.layerIndex()));
+                spec.options().getInt(SEED.name()), spec.layerIndex());
     }
 
     /** One stream per (seed, layer): the two ints packed into one long, so distinct pairs never collide. */
@@ -68,18 +70,39 @@ public final class GaussianNoiseProvider extends StandardizerWrapper {
     }
 
     /** x_hat' = (x_hat - s_mu * e1) * exp(-s_sigma * e2) in training. */
-    static final class GaussianNoise implements Standardizer {
+    static final class GaussianNoise implements Standardizer, ResumableRandom {
 
         private final Standardizer inner;
         private final double sMu;
         private final double sSigma;
-        private final SplittableRandom random;
+        private final int seed;
+        private final int layerIndex;
+        private SplittableRandom random;
+        private long drawn;
 
-        GaussianNoise(Standardizer inner, double sMu, double sSigma, SplittableRandom random) {
+        GaussianNoise(Standardizer inner, double sMu, double sSigma, int seed, int layerIndex) {
             this.inner = inner;
             this.sMu = sMu;
             this.sSigma = sSigma;
-            this.random = random;
+            this.seed = seed;
+            this.layerIndex = layerIndex;
+            this.random = layerStream(seed, layerIndex);
+        }
+
+        /** Gaussians drawn so far. */
+        @Override
+        public synchronized long position() {
+            return drawn;
+        }
+
+        /** SplittableRandom's state is not exposed, so the stream is replayed (tens of millions a second). */
+        @Override
+        public synchronized void seek(long position) {
+            random = layerStream(seed, layerIndex);
+            for (long i = 0; i < position; i++) {
+                random.nextGaussian();
+            }
+            drawn = position;
         }
 
         @Override
@@ -91,11 +114,12 @@ public final class GaussianNoiseProvider extends StandardizerWrapper {
             int channels = (int) x.getShape().get(1);
             float[] shift = new float[channels];
             float[] scale = new float[channels];
-            synchronized (random) {
+            synchronized (this) {
                 for (int c = 0; c < channels; c++) {
                     shift[c] = (float) (sMu * random.nextGaussian());
                     scale[c] = (float) Math.exp(-sSigma * random.nextGaussian());
                 }
+                drawn += 2L * channels;
             }
             return xHat.sub(constant(shift, xHat)).mul(constant(scale, xHat));
         }
