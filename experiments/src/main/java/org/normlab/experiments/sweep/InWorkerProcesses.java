@@ -76,7 +76,7 @@ public final class InWorkerProcesses implements TrialExecution {
         List<Thread> pipes = new ArrayList<>();
         Thread killer = new Thread(() -> processes.forEach(Process::destroy));
         Runtime.getRuntime().addShutdownHook(killer);
-        // SIGTERM / SIGINT here: each worker gets the same signal, saves its trial and exits; this waits
+        // SIGTERM / SIGINT here: each worker gets SIGTERM, saves its trial and exits; this waits
         Runnable forwarding = Stop.PROCESS.onRequest(() -> processes.forEach(InWorkerProcesses::passStop));
         try {
             for (int k = 0; k < n; k++) {
@@ -93,7 +93,7 @@ public final class InWorkerProcesses implements TrialExecution {
             }
             for (int k = 0; k < processes.size(); k++) {
                 int exit = processes.get(k).waitFor();
-                boolean stopped = Stop.PROCESS.requested() && exit == Stop.PROCESS.exitCode();
+                boolean stopped = Stop.PROCESS.requested() && (exit == 143 || exit == 130);
                 if (exit != SweepRunner.ALL_COMPLETED && exit != SweepRunner.SOME_NOT_COMPLETED && !stopped) {
                     console.printf("worker w%d exited with code %d%n", k + 1, exit);
                 }
@@ -121,20 +121,13 @@ public final class InWorkerProcesses implements TrialExecution {
         }
     }
 
-    /** Sends the stop's signal (SIGTERM or SIGINT) to a worker, which then stops as this process does. */
+    /**
+     * Sends a worker SIGTERM, on which it stops as this process does. Always SIGTERM: a worker
+     * started from a background shell ignores SIGINT. Through the process handle, since
+     * {@link Process#destroy} also closes the pipes, losing the worker's last lines.
+     */
     static void passStop(Process worker) {
-        if (!worker.isAlive()) {
-            return;
-        }
-        if ("SIGINT".equals(Stop.PROCESS.signal())) {
-            try {
-                new ProcessBuilder("kill", "-INT", Long.toString(worker.pid())).inheritIO().start();
-                return;
-            } catch (IOException e) {
-                // no kill command: SIGTERM stops it the same way
-            }
-        }
-        worker.destroy(); // SIGTERM
+        worker.toHandle().destroy();
     }
 
     /** CPU threads per worker: as asked, else the cores split evenly (at least 1). */

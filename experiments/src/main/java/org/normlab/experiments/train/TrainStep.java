@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
+import org.normlab.results.FaultInjection;
 
 /**
  * One optimization step: forward, loss, backward, SGD update. Shared by the training loop and
@@ -48,13 +49,16 @@ public final class TrainStep implements AutoCloseable {
         float value;
         long correct;
         try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+            FaultInjection.point("train:forward");
             NDArray logits = model.forward(store, new NDList(x), true).singletonOrThrow();
             NDArray l = loss.loss(logits, y);
+            FaultInjection.point("train:backward");
             collector.backward(l);
             value = l.getFloat();
             correct = correct(logits, y);
         }
         if (Float.isFinite(value)) {
+            FaultInjection.point("train:optimizer");
             sgd.step(lr);
         }
         return new Result(value, correct);

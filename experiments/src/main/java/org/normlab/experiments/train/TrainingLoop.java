@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.normlab.results.FaultInjection;
 
 /**
  * The training loop of one trial: epochs of SGD on the train batches, then evaluation. It sees
@@ -159,6 +160,7 @@ public final class TrainingLoop {
             if (!at.finite || seen[0]++ < skip) {
                 return; // diverged, or done before the checkpoint this run resumed from
             }
+            FaultInjection.point("train:batch");
             at.lastLr = schedule.at(epoch, at.images / epochSize);
             long n = x.getShape().get(0);
             Engine.getInstance().setRandomSeed(stepSeed(seed, at.step));
@@ -215,6 +217,7 @@ public final class TrainingLoop {
         val.forEachBatch(manager, epoch, (x, y, components) -> {
             // the epoch's training is in the snapshot; a resumed run evaluates again from the start
             stopIfRequested();
+            FaultInjection.point("eval:forward");
             NDArray logits = step.predict(x);
             long n = x.getShape().get(0);
             t.lossTimesN += step.loss().loss(logits, y).getFloat() * n;
