@@ -1,0 +1,146 @@
+package org.normlab.experiments.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.normlab.experiments.train.ResumeCheckpoint;
+
+/**
+ * A trial killed mid-way (kill -9, or halted at a named point by -Dnormlab.crash, which is the
+ * same to the file system) resumes from its last resume checkpoint, and the sweep's results
+ * (every result.json and metrics.csv, results.csv) equal an uninterrupted run's bit for bit, but
+ * for timings: killed after an epoch, during a checkpoint's write, mid-epoch with
+ * {@code checkpoint.every_steps} and with the gaussian attack's noise stream. A checkpoint that
+ * belongs to another trial is not used: the trial starts from scratch with one line saying why.
+ */
+class ResumeIT {
+
+    @TempDir Path work;
+
+    private static String[] smoke(String... sets) {
+        List<String> args = new ArrayList<>(List.of(Jar.sweep("smoke.yaml"), "--out", "runs", "--threads", "1"));
+        for (String s : sets) {
+            args.add("--set");
+            args.add(s);
+        }
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void killedAfterAnEpochOrWhileCheckpointingResumesBitForBit() throws Exception {
+        String[] sweep = smoke();
+        Path reference = reference(sweep);
+        Path dir = Files.createDirectories(work.resolve("killed"));
+        // 1. while writing metrics.csv after epoch 2 of the first trial: it resumes after epoch 1
+        Jar.Run run = Jar.run(dir, List.of("-Dnormlab.crash=write:metrics.csv@2"), sweep);
+        assertEquals(137, run.exit(), run.all());
+        Path trial = onlyCheckpointed(dir);
+        String first = trial.getFileName().toString();
+        try (Stream<Path> files = Files.list(trial.resolve("checkpoints"))) {
+            assertEquals(List.of(ResumeCheckpoint.FILE), files.map(f -> f.getFileName().toString()).toList(),
+                    "checkpoints: false keeps the resume state only");
+        }
+        assertEquals(1, ResumeCheckpoint.read(trial.resolve("checkpoints").resolve(ResumeCheckpoint.FILE)).history().size());
+        // 2. the first trial's checkpoint put into another trial's folder is not used there
+        String other = SameResults.trialIds(reference.resolve("runs/smoke")).stream().filter(id -> !id.equals(first))
+                .findFirst().orElseThrow();
+        Path foreign = Files.createDirectories(dir.resolve("runs/smoke").resolve(other).resolve("checkpoints"));
+        Files.copy(trial.resolve("checkpoints").resolve(ResumeCheckpoint.FILE), foreign.resolve(ResumeCheckpoint.FILE));
+        // 3. while writing the resume checkpoint after the (resumed) epoch 2: the one after epoch 1 stays
+        run = Jar.run(dir, List.of("-Dnormlab.crash=write:resume.ckpt@1"), sweep);
+        assertEquals(137, run.exit(), run.all());
+        assertTrue(run.out().contains("  trial " + first + ": resuming from " + first + "/checkpoints/resume.ckpt (after epoch 1)"),
+                run.out());
+        // 4. uninterrupted to the end
+        run = Jar.run(dir, sweep);
+        assertEquals(0, run.exit(), run.all());
+        assertTrue(run.out().contains("  trial " + first + ": resuming from " + first + "/checkpoints/resume.ckpt (after epoch 1)"),
+                run.out());
+        assertTrue(run.out().contains("  trial " + other + ": " + other + "/checkpoints/resume.ckpt is from another run (trial_id "
+                + first + ", now " + other + "), starting from scratch"), run.out());
+        SameResults.assertSameResults(reference.resolve("runs/smoke"), dir.resolve("runs/smoke"));
+        assertNoResumeStateLeft(dir);
+    }
+
+    @Test
+    void killedMidEpochWithEveryStepsCheckpointsAndANoiseAttackResumesBitForBit() throws Exception {
+        String[] sweep = smoke("checkpoint.every_steps=5", "attack.name=gaussian");
+        Path reference = reference(sweep);
+        Path dir = Files.createDirectories(work.resolve("mid-epoch"));
+        // 1. halted while writing the 3rd step checkpoint (step 15, epoch 1): resumes from step 10
+        Jar.Run run = Jar.run(dir, List.of("-Dnormlab.crash=write:resume.ckpt@3"), sweep);
+        assertEquals(137, run.exit(), run.all());
+        Path trial = onlyCheckpointed(dir);
+        assertEquals(10, ResumeCheckpoint.read(trial.resolve("checkpoints").resolve(ResumeCheckpoint.FILE))
+                .snapshot().position().step());
+        // 2. a real kill -9 in the middle of the next epoch
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Process p = Jar.start(dir, List.of(), out, err, sweep);
+        try {
+            waitFor(out, "  epoch 2 ", p);
+            Thread.sleep(150);
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertTrue(Files.readString(out).contains("resuming from " + trial.getFileName() + "/checkpoints/resume.ckpt"
+                + " (at epoch 1, batch 10, step 10)"), Files.readString(out));
+        Files.delete(out);
+        Files.delete(err);
+        // 3. to the end
+        run = Jar.run(dir, sweep);
+        assertEquals(0, run.exit(), run.all());
+        assertTrue(run.out().contains("resuming from"), run.out());
+        SameResults.assertSameResults(reference.resolve("runs/smoke"), dir.resolve("runs/smoke"));
+        assertNoResumeStateLeft(dir);
+    }
+
+    private Path reference(String[] sweep) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("reference-" + sweep.length));
+        Jar.Run run = Jar.run(dir, sweep);
+        assertEquals(0, run.exit(), run.all());
+        return dir;
+    }
+
+    /** The one trial folder that holds a resume checkpoint. */
+    private static Path onlyCheckpointed(Path dir) throws Exception {
+        try (Stream<Path> trials = Files.list(dir.resolve("runs/smoke"))) {
+            List<Path> found = trials.filter(t -> Files.isRegularFile(t.resolve("checkpoints").resolve(ResumeCheckpoint.FILE)))
+                    .toList();
+            assertEquals(1, found.size(), found.toString());
+            assertFalse(Files.exists(found.get(0).resolve("result.json")));
+            return found.get(0);
+        }
+    }
+
+    private static void assertNoResumeStateLeft(Path dir) throws Exception {
+        try (Stream<Path> files = Files.walk(dir.resolve("runs"))) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().equals(ResumeCheckpoint.FILE)).toList(),
+                    "finished trials keep no resume state");
+        }
+    }
+
+    private static void waitFor(Path out, String text, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(out) && Files.readString(out).contains(text)) {
+                return;
+            }
+            if (!p.isAlive()) {
+                throw new AssertionError("the process ended before printing '" + text + "': " + Files.readString(out));
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("'" + text + "' never appeared");
+    }
+}
