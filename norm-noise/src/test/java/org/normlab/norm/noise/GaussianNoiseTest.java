@@ -12,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.normlab.norm.NormRegistry;
 import org.normlab.norm.NormSpec;
+import org.normlab.norm.ResumableRandom;
+import org.normlab.norm.Standardizable;
 import org.normlab.norm.conformance.ConformanceKit;
 import org.normlab.norm.conformance.ConformanceReport;
 import org.normlab.norm.conformance.ReferenceFixture;
@@ -47,6 +49,25 @@ class GaussianNoiseTest {
             assertArrayEquals(secondPass, two.forwardTrain());
             assertFalse(Arrays.equals(firstPass, secondPass), "the noise must be drawn afresh for every pass");
         }
+    }
+
+    @Test
+    void aStreamSeekedToASavedPositionContinuesWithTheSameNoise() {
+        try (LayerRun original = layer(7, 3); LayerRun resumed = layer(7, 3); LayerRun fresh = layer(7, 3)) {
+            original.forwardTrain();
+            original.forwardTrain();
+            long position = stream(original).position();
+            assertEquals(2 * 2 * CHANNELS, position, "two passes draw two gaussians per channel each");
+            stream(resumed).seek(position);
+            assertEquals(position, stream(resumed).position());
+            double[] third = original.forwardTrain();
+            assertArrayEquals(third, resumed.forwardTrain());
+            assertFalse(Arrays.equals(third, fresh.forwardTrain()), "without the seek the stream starts over");
+        }
+    }
+
+    private static ResumableRandom stream(LayerRun run) {
+        return (ResumableRandom) ((Standardizable) run.block()).getStandardizer();
     }
 
     @Test

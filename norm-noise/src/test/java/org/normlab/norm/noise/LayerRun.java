@@ -44,6 +44,10 @@ final class LayerRun implements AutoCloseable {
         store = new ParameterStore(manager, false);
     }
 
+    Block block() {
+        return block;
+    }
+
     static LayerRun of(NormRegistry registry, String norm, Map<String, ?> options, ReferenceFixture fixture) {
         return new LayerRun(registry.factory(norm, options).create(fixture.channels()), fixture);
     }
