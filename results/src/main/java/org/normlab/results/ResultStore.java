@@ -177,7 +177,7 @@ public final class ResultStore implements AutoCloseable {
         List<String> components = history.isEmpty() || history.get(0).valAccByComponent() == null
                 ? List.of() : new ArrayList<>(history.get(0).valAccByComponent().keySet());
         CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
-        for (String c : List.of("epoch", "lr", "train_loss", "train_acc", "val_loss", "val_acc", "train_img_s", "epoch_s")) {
+        for (String c : List.of("epoch", "step", "lr", "train_loss", "train_acc", "val_loss", "val_acc", "train_img_s", "epoch_s")) {
             schema.addColumn(c);
         }
         components.forEach(c -> schema.addColumn("val_acc." + c));
@@ -185,6 +185,7 @@ public final class ResultStore implements AutoCloseable {
         for (TrialResult.Epoch e : history) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("epoch", e.epoch());
+            row.put("step", e.step());
             row.put("lr", e.lr());
             row.put("train_loss", e.trainLoss());
             row.put("train_acc", e.trainAcc());

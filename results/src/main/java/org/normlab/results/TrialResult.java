@@ -34,11 +34,13 @@ public record TrialResult(
             Double trainImgS,
             Double wallS,
             int epochsCompleted,
-            Map<String, Double> valAccByComponent) {}
+            Map<String, Double> valAccByComponent,
+            Long stepsCompleted) {}
 
     /** One row of the history. */
     public record Epoch(
             int epoch,
+            Long step,
             double lr,
             double trainLoss,
             double trainAcc,

@@ -93,6 +93,9 @@ public final class SweepLoader {
         for (String set : sets) {
             applySet(file, set);
         }
+        if (file.hasNonNull("steps") && file.has("epochs")) {
+            throw error("/steps", "steps: set either epochs or steps, not both (steps: S trains exactly S optimizer steps)");
+        }
         String name = requireName(file);
         List<Long> seeds = seeds(file);
         ObjectNode grid = grid(file);

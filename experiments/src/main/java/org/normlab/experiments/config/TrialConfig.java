@@ -18,8 +18,10 @@ public record TrialConfig(
         OptimizerConfig optimizer,
         ScheduleConfig schedule,
         LossConfig loss,
-        // resume (issue 18)
-        CheckpointConfig checkpoint) {
+        // resume (issue 18) and steps budgets (issue 17)
+        CheckpointConfig checkpoint,
+        Integer steps,
+        EvalConfig eval) {
 
     public static final List<String> DATASETS = List.of("fashion-mnist", "cifar10", "cifar100", "synthetic", "mix");
 
@@ -35,6 +37,18 @@ public record TrialConfig(
         schedule.validate(p, epochs);
         loss.validate(p);
         checkpoint.validate(p);
+        if (steps != null) {
+            p.atLeast(steps, 1, "steps");
+        }
+        eval.validate(p);
+    }
+
+    /** Evaluations every this many steps with a {@code steps} budget: as set, else a tenth of it (at least 1). */
+    public long evalEverySteps() {
+        if (steps == null) {
+            return 0;
+        }
+        return eval.everySteps() != null ? eval.everySteps() : Math.max(1, steps / 10);
     }
 
     /** Where the data comes from, how it is batched and augmented. */
@@ -183,7 +197,16 @@ public record TrialConfig(
         }
     }
 
-    /** When the resume state is saved besides the end of every epoch. */
+    /** When a {@code steps} budget evaluates besides at its end (null: every tenth of the budget). */
+    public record EvalConfig(Integer everySteps) {
+        void validate(Problems p) {
+            if (everySteps != null) {
+                p.atLeast(everySteps, 1, "eval.every_steps");
+            }
+        }
+    }
+
+    /** When the resume state is saved besides after every evaluation. */
     public record CheckpointConfig(int everySteps) {
         void validate(Problems p) {
             p.atLeast(everySteps, 0, "checkpoint.every_steps");

@@ -33,7 +33,8 @@ public final class Estimate {
         double smallBatchPenalty = c.data().batchSize() < 32 ? 1.9 : 1.0;
         double trainImages = (double) Math.min(shape.trainSize(), positiveOr(c.data().trainSubset(), shape.trainSize()));
         double valImages = (double) Math.min(shape.valSize(), positiveOr(c.data().valSubset(), shape.valSize()));
-        double seconds = c.epochs() * (trainImages * smallBatchPenalty + valImages / 3) * cost / RESNET20_IMAGES_PER_SECOND;
+        double epochs = c.steps() != null ? (double) c.steps() * c.data().batchSize() / Math.max(1, trainImages) : c.epochs();
+        double seconds = epochs * (trainImages * smallBatchPenalty + valImages / 3) * cost / RESNET20_IMAGES_PER_SECOND;
         return Duration.ofSeconds((long) Math.ceil(seconds + 3));
     }
 

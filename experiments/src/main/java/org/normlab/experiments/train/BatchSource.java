@@ -10,6 +10,9 @@ public interface BatchSource {
     /** Number of images per epoch. */
     int size();
 
+    /** Number of batches per epoch. */
+    int batches();
+
     /** Names of the mixed components (empty for a plain dataset). */
     List<String> componentNames();
 

@@ -3,12 +3,15 @@ package org.normlab.experiments.train;
 import java.util.Map;
 
 /**
- * What one epoch measured. Accuracies are fractions.
+ * What one evaluation measured: the epoch in progress and the optimizer steps done, the training
+ * loss and accuracy since the previous evaluation, the validation loss and accuracy. Accuracies
+ * are fractions.
  *
  * @param valAccByComponent per mixed-dataset component (empty otherwise)
  */
 public record EpochMetrics(
         int epoch,
+        long step,
         double lr,
         double trainLoss,
         double trainAcc,

@@ -19,8 +19,12 @@ public record Snapshot(Position position, Map<String, byte[]> parameters, List<b
      * @param epoch the 0-based epoch under way
      * @param batch training batches of that epoch done
      * @param step optimizer steps done in the whole trial
+     * @param lossTimesN training loss times images, summed since the last evaluation
+     * @param correct training images classified right since the last evaluation
+     * @param images training images since the last evaluation
      * @param bestValAcc the best validation accuracy so far (-1 before the first evaluation)
+     * @param evaluationDue the run stopped during an evaluation, which a resumed run does first
      */
     public record Position(int epoch, int batch, long step, double lossTimesN, double correct, double images,
-            float lastLr, double bestValAcc) {}
+            float lastLr, double bestValAcc, boolean evaluationDue) {}
 }

@@ -11,14 +11,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.normlab.norm.ResumableRandom;
 import org.normlab.results.FaultInjection;
 
 /**
- * The training loop of one trial: epochs of SGD on the train batches, then evaluation. It sees
- * only plain values: an initialized block, batch sources and a {@link TrainingPlan}. Stops early,
- * as diverged, when a loss is not finite.
+ * The training loop of one trial: SGD on the train batches and evaluations, for {@code epochs}
+ * epochs (an evaluation after each) or for exactly {@code steps} optimizer steps (the data cycling
+ * through epochs; an evaluation every {@code evalEverySteps} steps and at the end). It sees only
+ * plain values: an initialized block, batch sources and a {@link TrainingPlan}. Stops early, as
+ * diverged, when a loss is not finite. Each evaluation is one history row, with the training
+ * loss and accuracy averaged over the steps since the previous one.
  *
- * <p>Its position is (epoch, batch within the epoch, step). At the end of every epoch (and every
+ * <p>Its position is (epoch, batch within the epoch, step). After every evaluation (and every
  * {@code checkpointEverySteps} steps) it hands a {@link Snapshot} of everything the rest of the
  * trial depends on to its {@link Checkpoints}; {@link #fit} given such a snapshot continues from
  * it, and the trial goes on exactly as if it had never stopped. On a {@link Stop} request it
@@ -26,8 +30,14 @@ import org.normlab.results.FaultInjection;
  */
 public final class TrainingLoop {
 
-    /** How the loop ended. */
-    public record Outcome(List<EpochMetrics> history, Integer divergedEpoch) {}
+    /**
+     * How the loop ended.
+     *
+     * @param history this run's rows (a resumed run's earlier rows are in its checkpoint)
+     * @param steps optimizer steps done in the whole trial
+     * @param epochsCompleted full passes over the training data
+     */
+    public record Outcome(List<EpochMetrics> history, Integer divergedEpoch, long steps, int epochsCompleted) {}
 
     /** Where a snapshot's checkpoint goes; returns a line saying what was saved where. */
     @FunctionalInterface
@@ -35,36 +45,48 @@ public final class TrainingLoop {
         String save(Snapshot snapshot);
     }
 
+    /** Ends an epoch early: the {@code steps} budget is spent, or the trial diverged (control flow, no stack trace). */
+    private static final class EpochEnds extends RuntimeException {
+        EpochEnds() {
+            super(null, null, false, false);
+        }
+    }
+
     private final Block model;
     private final NDManager manager;
     private final TrainStep step;
     private final LrSchedule schedule;
     private final int epochs;
+    private final Long steps;
+    private final long evalEverySteps;
     private final long checkpointEverySteps;
     private final EpochListener listener;
     private final Checkpoints checkpoints;
     private final Stop stop;
     private final long seed;
-    private final List<org.normlab.norm.ResumableRandom> streams;
+    private final List<ResumableRandom> streams;
+    private final List<EpochMetrics> history = new ArrayList<>();
     private Cursor at = new Cursor();
+    private Integer divergedEpoch;
+    private long periodStart;
+    private double periodTrainSeconds;
 
-    /**
-     * @param checkpointEverySteps also checkpoint every this many steps (0: at epoch ends only)
-     * @param seed the trial's seed, from which the engine is reseeded before every step
-     */
+    /** @param seed the trial's seed, from which the engine is reseeded before every step */
     public TrainingLoop(Block model, NDManager manager, TrainingPlan plan, EpochListener listener,
-            Checkpoints checkpoints, Stop stop, long seed, long checkpointEverySteps) {
+            Checkpoints checkpoints, Stop stop, long seed) {
         this.model = model;
         this.manager = manager;
         this.step = new TrainStep(model, manager, new CrossEntropy(plan.labelSmoothing()),
                 plan.momentum(), plan.weightDecay(), plan.nesterov());
         this.schedule = plan.schedule();
         this.epochs = plan.epochs();
+        this.steps = plan.steps() == null ? null : plan.steps().longValue();
+        this.evalEverySteps = plan.evalEverySteps();
+        this.checkpointEverySteps = plan.checkpointEverySteps();
         this.listener = listener;
         this.checkpoints = checkpoints;
         this.stop = stop;
         this.seed = seed;
-        this.checkpointEverySteps = checkpointEverySteps;
         this.streams = RandomStreams.of(model);
     }
 
@@ -74,28 +96,31 @@ public final class TrainingLoop {
      * @throws Stopped when a stop was requested; a checkpoint was saved first
      */
     public Outcome fit(BatchSource train, BatchSource val, Snapshot resume) {
-        List<EpochMetrics> history = new ArrayList<>();
         try {
             if (resume != null) {
                 restore(resume);
             }
+            periodStart = System.nanoTime();
             stopIfRequested();
-            for (int epoch = at.epoch; epoch < epochs; epoch++) {
-                EpochMetrics m = epoch(train, val, epoch);
-                if (!m.isFinite()) {
-                    return new Outcome(history, epoch + 1);
+            if (at.evaluationDue) {
+                evaluateAndRecord(val); // the run stopped during this evaluation
+            }
+            while (divergedEpoch == null && (steps == null ? at.epoch < epochs : at.step < steps)) {
+                long before = at.step;
+                trainEpoch(train, val, at.epoch);
+                if (divergedEpoch != null) {
+                    break;
                 }
-                history.add(m);
-                boolean best = m.valAcc() > at.bestAcc;
-                at.bestAcc = Math.max(at.bestAcc, m.valAcc());
-                listener.onEpoch(m, best);
-                at.nextEpoch();
-                String saved = checkpoints.save(snapshot());
-                if (stop.requested()) {
-                    throw new Stopped(stop, saved);
+                if (steps == null) {
+                    at.evaluationDue = true;
+                    evaluateAndRecord(val);
+                } else if (at.step == before && at.step < steps) {
+                    throw new IllegalStateException("an epoch without a single training batch: the budget cannot be spent");
+                } else if (at.batch == train.batches()) {
+                    at.nextEpoch();
                 }
             }
-            return new Outcome(history, null);
+            return new Outcome(history, divergedEpoch, at.step, at.epoch);
         } finally {
             step.close();
         }
@@ -112,7 +137,10 @@ public final class TrainingLoop {
         }
     }
 
-    /** The loop's position and what the epoch under way has added up so far (training batches). */
+    /**
+     * The loop's position and what the training steps since the last evaluation add up to
+     * ({@code images} is also the epoch's progress in epoch budgets, where the two coincide).
+     */
     private static final class Cursor {
         int epoch;
         int batch;
@@ -122,18 +150,21 @@ public final class TrainingLoop {
         double images;
         float lastLr;
         double bestAcc = -1;
-        boolean finite = true;
+        boolean evaluationDue;
 
         void nextEpoch() {
             epoch++;
             batch = 0;
+        }
+
+        void nextPeriod() {
             lossTimesN = 0;
             correct = 0;
             images = 0;
         }
 
         Snapshot.Position position() {
-            return new Snapshot.Position(epoch, batch, step, lossTimesN, correct, images, lastLr, bestAcc);
+            return new Snapshot.Position(epoch, batch, step, lossTimesN, correct, images, lastLr, bestAcc, evaluationDue);
         }
 
         static Cursor of(Snapshot.Position p) {
@@ -146,58 +177,105 @@ public final class TrainingLoop {
             c.images = p.images();
             c.lastLr = p.lastLr();
             c.bestAcc = p.bestValAcc();
+            c.evaluationDue = p.evaluationDue();
             return c;
         }
     }
 
-    private EpochMetrics epoch(BatchSource train, BatchSource val, int epoch) {
+    /** Trains on the epoch's batches from the position on; with a steps budget, evaluates on the way. */
+    private void trainEpoch(BatchSource train, BatchSource val, int epoch) {
         int epochSize = Math.max(1, train.size());
         int skip = at.batch;
         int[] seen = {0};
-        double imagesBefore = at.images;
         long start = System.nanoTime();
-        train.forEachBatch(manager, epoch, (x, y, components) -> {
-            if (!at.finite || seen[0]++ < skip) {
-                return; // diverged, or done before the checkpoint this run resumed from
-            }
-            FaultInjection.point("train:batch");
-            at.lastLr = schedule.at(epoch, at.images / epochSize);
-            long n = x.getShape().get(0);
-            Engine.getInstance().setRandomSeed(stepSeed(seed, at.step));
-            TrainStep.Result r = step.step(x, y, at.lastLr);
-            if (!Float.isFinite(r.loss())) {
-                at.finite = false;
-                return;
-            }
-            float value = r.loss();
-            at.correct += r.correct();
-            at.lossTimesN += value * n;
-            at.images += n;
-            at.batch++;
-            at.step++;
-            listener.onBatch(epoch, at.batch, (int) Math.ceil((double) train.size() / n), value);
-            if (stop.requested()) {
-                throw new Stopped(stop, checkpoints.save(snapshot()));
-            }
-            if (checkpointEverySteps > 0 && at.step % checkpointEverySteps == 0) {
-                checkpoints.save(snapshot());
-            }
-        });
-        double trainSeconds = (System.nanoTime() - start) / 1e9;
-        if (!at.finite) {
-            return new EpochMetrics(epoch + 1, at.lastLr, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, trainSeconds, Map.of());
+        try {
+            train.forEachBatch(manager, epoch, (x, y, components) -> {
+                if (seen[0]++ < skip) {
+                    return; // done before the checkpoint this run resumed from
+                }
+                FaultInjection.point("train:batch");
+                at.lastLr = steps == null ? schedule.at(epoch, at.images / epochSize) : schedule.at((int) at.step, 0);
+                long n = x.getShape().get(0);
+                Engine.getInstance().setRandomSeed(stepSeed(seed, at.step));
+                TrainStep.Result r = step.step(x, y, at.lastLr);
+                if (!Float.isFinite(r.loss())) {
+                    divergedEpoch = epoch + 1;
+                    throw new EpochEnds();
+                }
+                float value = r.loss();
+                at.correct += r.correct();
+                at.lossTimesN += value * n;
+                at.images += n;
+                at.batch++;
+                at.step++;
+                listener.onBatch(epoch, at.batch, (int) Math.ceil((double) train.size() / n), value);
+                boolean evaluated = false;
+                if (steps != null && (at.step % evalEverySteps == 0 || at.step == steps)) {
+                    periodTrainSeconds += (System.nanoTime() - start) / 1e9;
+                    if (at.batch == train.batches()) {
+                        at.nextEpoch(); // the checkpoint then says "after epoch N"
+                    }
+                    at.evaluationDue = true;
+                    evaluateAndRecord(val);
+                    evaluated = true;
+                    if (divergedEpoch != null) {
+                        throw new EpochEnds();
+                    }
+                }
+                if (stop.requested()) {
+                    throw new Stopped(stop, checkpoints.save(snapshot()));
+                }
+                if (!evaluated && checkpointEverySteps > 0 && at.step % checkpointEverySteps == 0) {
+                    checkpoints.save(snapshot());
+                }
+                if (steps != null && at.step == steps) {
+                    throw new EpochEnds();
+                }
+            });
+            periodTrainSeconds += (System.nanoTime() - start) / 1e9;
+        } catch (EpochEnds e) {
+            // the budget was spent (its last evaluation done) or the trial diverged
         }
-        Evaluation eval = evaluate(val, epoch);
-        return new EpochMetrics(
-                epoch + 1,
+    }
+
+    /**
+     * Evaluates, records the history row of the steps since the last evaluation, and saves the
+     * resume state after it. A stop during the evaluation saves the state before it (with the
+     * evaluation due), so that a resumed run evaluates again.
+     */
+    private void evaluateAndRecord(BatchSource val) {
+        Evaluation eval = evaluate(val, at.epoch);
+        boolean epochBudget = steps == null;
+        EpochMetrics m = new EpochMetrics(
+                epochBudget ? at.epoch + 1 : at.epoch + (at.batch == 0 ? 0 : 1),
+                at.step,
                 at.lastLr,
                 at.lossTimesN / at.images,
                 at.correct / at.images,
                 eval.loss,
                 eval.accuracy,
-                (at.images - imagesBefore) / trainSeconds,
-                (System.nanoTime() - start) / 1e9,
+                periodTrainSeconds > 0 ? at.images / periodTrainSeconds : 0,
+                (System.nanoTime() - periodStart) / 1e9,
                 eval.byComponent);
+        at.evaluationDue = false;
+        if (!m.isFinite()) {
+            divergedEpoch = m.epoch();
+            return;
+        }
+        history.add(m);
+        boolean best = m.valAcc() > at.bestAcc;
+        at.bestAcc = Math.max(at.bestAcc, m.valAcc());
+        listener.onEpoch(m, best);
+        at.nextPeriod();
+        if (epochBudget) {
+            at.nextEpoch();
+        }
+        periodStart = System.nanoTime();
+        periodTrainSeconds = 0;
+        String saved = checkpoints.save(snapshot());
+        if (stop.requested()) {
+            throw new Stopped(stop, saved);
+        }
     }
 
     private record Evaluation(double loss, double accuracy, Map<String, Double> byComponent) {}
@@ -256,7 +334,7 @@ public final class TrainingLoop {
         for (Pair<String, Parameter> p : model.getParameters()) {
             parameters.put(p.getKey(), p.getValue().getArray().encode());
         }
-        List<Long> positions = streams.stream().map(org.normlab.norm.ResumableRandom::position).toList();
+        List<Long> positions = streams.stream().map(ResumableRandom::position).toList();
         return new Snapshot(at.position(), parameters, step.sgd().momentumBuffers(), positions);
     }
 

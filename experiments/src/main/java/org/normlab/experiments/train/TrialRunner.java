@@ -87,10 +87,10 @@ public final class TrialRunner {
             List<EpochListener> all = new ArrayList<>(listeners);
             all.add(new Recorder(model, history));
             TrainingLoop.Outcome outcome = new TrainingLoop(model, manager, plan, EpochListener.all(all),
-                    snapshot -> save(resumeFile, history, snapshot), Stop.PROCESS, trial.seed(), plan.checkpointEverySteps())
+                    snapshot -> save(resumeFile, history, snapshot), Stop.PROCESS, trial.seed())
                     .fit(data.train(), data.val(), resume == null ? null : resume.snapshot());
             TrialStatus status = outcome.divergedEpoch() == null ? TrialStatus.COMPLETED : TrialStatus.DIVERGED;
-            result = result(status, history, params, outcome.divergedEpoch(), null, start);
+            result = result(status, history, params, outcome, null, start);
         } catch (Stopped e) {
             throw e;
         } catch (UncheckedIOException e) {
@@ -176,19 +176,24 @@ public final class TrialRunner {
         return e.getClass().getSimpleName() + message;
     }
 
-    private TrialResult result(
-            TrialStatus status, List<TrialResult.Epoch> history, Long params, Integer diverged, String error, long start) {
+    /** @param outcome how the loop ended, null when it failed */
+    private TrialResult result(TrialStatus status, List<TrialResult.Epoch> history, Long params,
+            TrainingLoop.Outcome outcome, String error, long start) {
         double wall = (System.nanoTime() - start) / 1e9;
+        Integer diverged = outcome == null ? null : outcome.divergedEpoch();
+        Long steps = outcome != null ? Long.valueOf(outcome.steps())
+                : history.isEmpty() ? null : history.get(history.size() - 1).step();
+        int epochs = plan.steps() != null && outcome != null ? outcome.epochsCompleted() : history.size();
         TrialResult.Metrics metrics = null;
         if (!history.isEmpty()) {
             TrialResult.Epoch last = history.get(history.size() - 1);
             TrialResult.Epoch best = history.stream().max((a, b) -> Double.compare(a.valAcc(), b.valAcc())).get();
             double trainImgS = history.stream().mapToDouble(TrialResult.Epoch::trainImgS).average().orElse(0);
             metrics = new TrialResult.Metrics(last.valAcc(), best.valAcc(), best.epoch(), last.trainAcc(),
-                    last.valLoss(), params, trainImgS, wall, history.size(),
-                    last.valAccByComponent().isEmpty() ? null : last.valAccByComponent());
+                    last.valLoss(), params, trainImgS, wall, epochs,
+                    last.valAccByComponent().isEmpty() ? null : last.valAccByComponent(), steps);
         } else if (params != null) {
-            metrics = new TrialResult.Metrics(null, null, null, null, null, params, null, wall, 0, null);
+            metrics = new TrialResult.Metrics(null, null, null, null, null, params, null, wall, 0, null, steps);
         }
         return new TrialResult(trial.id(), sweepName, status, trial.seed(), trial.swept(), trial.settings(), metrics,
                 List.copyOf(history), diverged, error, device.toString(), Memory.residentMegabytes(), Instant.now().toString());
@@ -216,7 +221,7 @@ public final class TrialRunner {
 
         @Override
         public void onEpoch(EpochMetrics m, boolean best) {
-            history.add(new TrialResult.Epoch(m.epoch(), m.lr(), m.trainLoss(), m.trainAcc(), m.valLoss(), m.valAcc(),
+            history.add(new TrialResult.Epoch(m.epoch(), m.step(), m.lr(), m.trainLoss(), m.trainAcc(), m.valLoss(), m.valAcc(),
                     m.trainImgPerSec(), m.epochSeconds(), m.valAccByComponent()));
             try {
                 store.writeMetrics(trial.id(), history);

@@ -160,6 +160,11 @@ public final class DefaultDataFactory implements DataFactory {
             }
 
             @Override
+            public int batches() {
+                return loader.numBatches();
+            }
+
+            @Override
             public List<String> componentNames() {
                 return loader.set().hasComponents() ? loader.set().componentNames() : List.of();
             }

@@ -70,7 +70,7 @@ public final class TrialModule extends AbstractModule {
     @Provides
     TrainingPlan plan() {
         TrialConfig c = trial.config();
-        return new TrainingPlan(c.epochs(), schedule(c), c.optimizer().momentum(), c.optimizer().weightDecay(),
+        return new TrainingPlan(c.epochs(), c.steps(), c.evalEverySteps(), schedule(c), c.optimizer().momentum(), c.optimizer().weightDecay(),
                 c.optimizer().nesterov(), c.loss().labelSmoothing(), c.checkpoints(), c.checkpoint().everySteps());
     }
 
@@ -79,7 +79,8 @@ public final class TrialModule extends AbstractModule {
         TrialConfig.ScheduleConfig s = c.schedule();
         LrSchedule after = switch (s.name()) {
             case "multistep" -> LrSchedule.multistep(lr, s.milestones(), s.gamma());
-            case "cosine" -> LrSchedule.cosine(lr, s.warmupEpochs(), c.epochs());
+            // with a steps budget the schedule's unit is the step (the loop asks at(step, 0))
+            case "cosine" -> LrSchedule.cosine(lr, s.warmupEpochs(), c.steps() != null ? c.steps() : c.epochs());
             default -> LrSchedule.constant(lr);
         };
         return after.afterWarmup(lr, s.warmupEpochs());
