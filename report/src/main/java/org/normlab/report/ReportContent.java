@@ -67,6 +67,11 @@ final class ReportContent {
             notes.add("**Conflicts**: " + d.conflicts().size() + " trial(s) have different results in different "
                     + "folders and are left out of every statistic (see *Conflicting trials*).");
         }
+        if (!d.stale().isEmpty()) {
+            notes.add("**Stale**: " + d.stale().size() + " trial(s) ran with other norm plugins or another NormLab "
+                    + "than the last run found (see *Stale trials*); they are counted as they are. Rerun the sweep "
+                    + "with `--rerun-stale` to redo exactly those.");
+        }
         d.warnings().forEach(w -> notes.add("Warning: " + w));
         doc.bullets(notes);
     }
@@ -185,6 +190,20 @@ final class ReportContent {
                             r.detail() == null ? "" : r.detail())).toList(),
                     List.of(false, false, true, false, false));
             more(bad.size());
+        }
+        if (!d.stale().isEmpty()) {
+            doc.heading(1, "Stale trials");
+            doc.paragraph("Their result.json records other code (norm plugin jars by SHA-256, NormLab's version) than "
+                    + "the last run of the sweep had; that run skipped them (stale.json).");
+            Map<String, TrialOutcome> byId = new java.util.HashMap<>();
+            d.results().forEach(r -> byId.put(r.trialId(), r));
+            doc.table(List.of("trial", "settings", "what changed"),
+                    d.stale().entrySet().stream().sorted(Map.Entry.comparingByKey()).limit(LIST_LIMIT).map(e -> List.of(
+                            e.getKey(),
+                            byId.containsKey(e.getKey()) ? byId.get(e.getKey()).swept().label(keys) : "—",
+                            String.join("; ", e.getValue()))).toList(),
+                    List.of(false, false, false));
+            more(d.stale().size());
         }
         List<PlannedTrial> missing = d.missing();
         if (!missing.isEmpty()) {

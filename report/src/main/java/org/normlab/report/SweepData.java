@@ -2,6 +2,7 @@ package org.normlab.report;
 
 import org.normlab.results.Conflict;
 import org.normlab.results.FileNames;
+import org.normlab.results.StaleTrials;
 import org.normlab.results.TrialCopies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -42,6 +43,7 @@ public final class SweepData {
     private final List<Conflict> conflicts;
     private final int duplicates;
     private final List<String> warnings;
+    private final Map<String, List<String>> stale;
 
     private SweepData(Builder b) {
         this.name = b.name;
@@ -54,6 +56,7 @@ public final class SweepData {
         this.conflicts = List.copyOf(b.conflicts);
         this.duplicates = b.duplicates;
         this.warnings = List.copyOf(b.warnings);
+        this.stale = Map.copyOf(b.stale);
     }
 
     /**
@@ -114,6 +117,7 @@ public final class SweepData {
                 b.warnings.add(sweep + " differs from the first folder's " + SWEEP + "; the first is shown");
             }
         }
+        b.stale.putAll(StaleTrials.read(dir));
         for (TrialCopies.Copy c : copies.addFolder(dir, false)) {
             outcomes.put(c.file(), ResultFiles.readResult(c.file(), c.result()));
         }
@@ -189,6 +193,14 @@ public final class SweepData {
         return warnings;
     }
 
+    /**
+     * The trials the last run skipped as stale (stale.json: their recorded provenance differs
+     * from the code of that run), trial id to what changed.
+     */
+    public Map<String, List<String>> stale() {
+        return stale;
+    }
+
     /** The planned trials without a result.json in any folder (conflicting ones have one). */
     public List<PlannedTrial> missing() {
         Set<String> done = results.stream().map(TrialOutcome::trialId).collect(Collectors.toSet());
@@ -237,6 +249,7 @@ public final class SweepData {
         final List<Conflict> conflicts = new ArrayList<>();
         int duplicates;
         final List<String> warnings = new ArrayList<>();
+        final Map<String, List<String>> stale = new LinkedHashMap<>();
 
         void merge(TrialCopies copies, Map<Path, TrialOutcome> outcomes) {
             Set<String> sweepNames = new TreeSet<>();

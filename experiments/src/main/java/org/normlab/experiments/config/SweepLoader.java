@@ -46,7 +46,7 @@ public final class SweepLoader {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    private static final List<String> SWEEP_KEYS = List.of("name", "description", "seeds", "grid", "parameters");
+    private static final List<String> SWEEP_KEYS = List.of("name", "description", "seeds", "grid", "parameters", "exclude");
 
     private final String source;
     private final LocatedYaml yaml;
@@ -113,8 +113,19 @@ public final class SweepLoader {
             expandAxis(axis.getKey(), axis.getValue(), points, assignments, origins);
         }
 
+        List<Exclusions.Point> gridPoints = new ArrayList<>();
+        for (int p = 0; p < points.size(); p++) {
+            gridPoints.add(new Exclusions.Point(points.get(p), assignments.get(p)));
+        }
+        Exclusions exclusions = Exclusions.parse(file.get("exclude"), gridPoints, (at, message) -> error(at, message));
+        List<Sweep.Excluded> excluded = new ArrayList<>();
         List<Trial> trials = new ArrayList<>();
         for (int p = 0; p < points.size(); p++) {
+            Exclusions.Entry by = exclusions.matching(gridPoints.get(p));
+            if (by != null) {
+                excluded.add(new Sweep.Excluded(points.get(p), by.describe()));
+                continue;
+            }
             ObjectNode resolved = base.deepCopy();
             for (Map.Entry<String, JsonNode> a : assignments.get(p).entrySet()) {
                 setDotted(resolved, a.getKey(), a.getValue().deepCopy(), origins.get(p).get(a.getKey()));
@@ -125,8 +136,11 @@ public final class SweepLoader {
                         trialId(resolved, seed), trials.size(), seed, points.get(p), config, resolved, origins.get(p)));
             }
         }
+        if (trials.isEmpty()) {
+            throw error("/exclude", "exclude drops every grid point; nothing would run");
+        }
         ObjectNode resolvedBase = base.deepCopy();
-        return new Sweep(name, source, resolvedBase, grid, seeds, trials, locator);
+        return new Sweep(name, source, resolvedBase, grid, seeds, trials, locator, file.get("exclude"), excluded);
     }
 
     // ---- the sweep-level keys
@@ -265,7 +279,7 @@ public final class SweepLoader {
     }
 
     /** What is wrong with a dotted key, or null when it names a setting. */
-    private static String keyProblem(String dotted) {
+    static String keyProblem(String dotted) {
         JsonNode node = DEFAULTS;
         String[] parts = dotted.split("\\.");
         for (int i = 0; i < parts.length; i++) {
