@@ -115,15 +115,18 @@ final class ReportContent {
     }
 
     private void comparisons() {
-        boolean normSwept = keys.stream().anyMatch(Report.NORM_KEYS::contains);
+        boolean normSwept = report.normSwept();
         doc.heading(1, "Norms against " + NormVariant.REFERENCE + " (Welch 95% CI)");
         if (!normSwept) {
-            doc.paragraph("The norm (`" + NormVariant.NAME_KEY + "` or `" + NormVariant.INNER_KEY
-                    + "`) is not swept, so there is nothing to compare.");
+            doc.paragraph("The norm (`" + NormVariant.NAME_KEY + "`, `" + NormVariant.INNER_KEY
+                    + "`, a `norm.options.*` key or a named axis that sets the norm) is not swept, so there is nothing "
+                    + "to compare.");
             return;
         }
-        doc.paragraph("Rows that agree on every swept setting except the norm keys (`" + NormVariant.NAME_KEY
-                + "`, `" + NormVariant.INNER_KEY + "`) are compared: each norm against `" + NormVariant.REFERENCE
+        doc.paragraph("Rows that agree on every swept setting except the norm keys (`"
+                + String.join("`, `", report.normKeys().stream().filter(keys::contains).toList())
+                + "`) are compared: each norm variant (a named axis' key such as `gn8`, or the norm with its swept "
+                + "options such as `gn(groups=8)`) against `" + NormVariant.REFERENCE
                 + "` (a wrapper such as `w(iebn)` against `w(" + NormVariant.REFERENCE + ")`, the same attack on BN, "
                 + "when that row exists). Difference = mean final val accuracy of the norm − that of the reference, "
                 + "over seeds. **Welch 95% CI**: Welch's t-interval (unequal variances, Welch–Satterthwaite df); "

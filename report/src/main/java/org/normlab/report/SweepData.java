@@ -156,6 +156,49 @@ public final class SweepData {
         return dirs;
     }
 
+    /**
+     * The swept keys that choose the norm: {@link Report#NORM_KEYS}, swept {@code norm.*} keys
+     * (norm options; not for a wrapper norm with {@code inner}, whose options are its attack's,
+     * compared like any other setting), and the named grid axes of sweep.yaml whose values set a
+     * {@code norm.*} key.
+     */
+    public List<String> normKeys() {
+        Set<String> keys = new LinkedHashSet<>(Report.NORM_KEYS);
+        boolean wrapper = results.stream()
+                .anyMatch(r -> r.config() != null && r.config().path("norm").path("options").has("inner"));
+        if (!wrapper) {
+            sweptKeys.stream().filter(k -> k.startsWith("norm.")).forEach(keys::add);
+        }
+        keys.addAll(namedNormAxes(sweepYaml));
+        return List.copyOf(keys);
+    }
+
+    private static List<String> namedNormAxes(String yaml) {
+        List<String> axes = new ArrayList<>();
+        if (yaml == null) {
+            return axes;
+        }
+        try {
+            JsonNode grid = new YAMLMapper().readTree(yaml).path("grid");
+            grid.fields().forEachRemaining(axis -> {
+                boolean setsNorm = false;
+                for (JsonNode value : axis.getValue()) {
+                    if (value.isObject()) {
+                        for (java.util.Iterator<String> k = value.fieldNames(); k.hasNext(); ) {
+                            setsNorm |= k.next().startsWith("norm.");
+                        }
+                    }
+                }
+                if (axis.getValue().isObject() && setsNorm) {
+                    axes.add(axis.getKey());
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // An unreadable sweep.yaml only costs the named norm axes; the report shows its text as it is.
+        }
+        return axes;
+    }
+
     /** The text of the first folder's sweep.yaml, or null when there is none. */
     public String sweepYaml() {
         return sweepYaml;
