@@ -41,6 +41,7 @@ final class RunSweep {
         if (!options.dryRun) {
             System.out.println(DoctorCommand.summary());
         }
-        return runner.run(sweep, new SweepRunner.Options(options.out, options.dryRun, options.device, scale));
+        return runner.run(sweep, new SweepRunner.Options(options.out, options.dryRun, options.device, scale,
+                options.rerunStale));
     }
 }

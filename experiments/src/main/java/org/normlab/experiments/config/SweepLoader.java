@@ -43,7 +43,7 @@ public final class SweepLoader {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    private static final List<String> SWEEP_KEYS = List.of("name", "description", "seeds", "grid", "parameters");
+    private static final List<String> SWEEP_KEYS = List.of("name", "description", "seeds", "grid", "parameters", "exclude");
 
     private final String source;
     private final LocatedYaml yaml;
@@ -105,8 +105,17 @@ public final class SweepLoader {
             points = cross(points, axis.getKey(), axisValues(axis.getKey(), axis.getValue()));
         }
 
+        List<Exclusions.Point> gridPoints = points.stream()
+                .map(point -> new Exclusions.Point(point.swept(), point.settings())).toList();
+        Exclusions exclusions = Exclusions.parse(file.get("exclude"), gridPoints, (at, message) -> error(at, message));
+        List<Sweep.Excluded> excluded = new ArrayList<>();
         List<Trial> trials = new ArrayList<>();
         for (GridPoint point : points) {
+            Exclusions.Entry by = exclusions.matching(new Exclusions.Point(point.swept(), point.settings()));
+            if (by != null) {
+                excluded.add(new Sweep.Excluded(point.swept(), by.describe()));
+                continue;
+            }
             ObjectNode resolved = base.deepCopy();
             point.settings().forEach((key, value) ->
                     SettingsTree.setDotted(resolved, key, value.deepCopy(), point.origins().get(key)));
@@ -116,8 +125,11 @@ public final class SweepLoader {
                         resolved, point.origins()));
             }
         }
+        if (trials.isEmpty()) {
+            throw error("/exclude", "exclude drops every grid point; nothing would run");
+        }
         ObjectNode resolvedBase = base.deepCopy();
-        return new Sweep(name, source, resolvedBase, grid, seeds, trials, locator);
+        return new Sweep(name, source, resolvedBase, grid, seeds, trials, locator, file.get("exclude"), excluded);
     }
 
     // ---- the sweep-level keys

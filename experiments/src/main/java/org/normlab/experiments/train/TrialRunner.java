@@ -106,7 +106,8 @@ public final class TrialRunner {
             metrics = new TrialResult.Metrics(null, null, null, null, null, params, null, wall, 0, null);
         }
         return new TrialResult(trial.id(), sweepName, status, trial.seed(), trial.swept(), trial.settings(), metrics,
-                List.copyOf(history), diverged, error, device.toString(), Memory.residentMegabytes(), Instant.now().toString());
+                List.copyOf(history), diverged, error, device.toString(), Memory.residentMegabytes(), Instant.now().toString(),
+                trial.provenance());
     }
 
     static long trainableParameters(Block model) {
