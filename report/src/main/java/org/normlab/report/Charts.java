@@ -62,9 +62,16 @@ final class Charts {
     private Charts(Report report, Path dir) {
         this.report = report;
         this.dir = dir;
+        this.colors.putAll(colors(report));
+    }
+
+    /** One colour per norm label (variants of one norm apart), in row order, the same in every plot. */
+    static Map<String, Color> colors(Report report) {
+        Map<String, Color> colors = new LinkedHashMap<>();
         for (GroupRow r : report.rows()) {
             colors.computeIfAbsent(r.norm().label(), k -> PALETTE[colors.size() % PALETTE.length]);
         }
+        return colors;
     }
 
     /** Writes every plot that the data supports into {@code dir}; returns them in report order. */
@@ -73,7 +80,7 @@ final class Charts {
         charts.learningCurves();
         charts.accuracyByNorm();
         for (String key : report.data().sweptKeys()) {
-            if (!Report.NORM_KEYS.contains(key) && ChartData.numericValues(report.rows(), key).size() >= 2) {
+            if (!report.normKeys().contains(key) && ChartData.numericValues(report.rows(), key).size() >= 2) {
                 charts.accuracyVs(key);
             }
         }
@@ -84,7 +91,7 @@ final class Charts {
 
     private void learningCurves() throws IOException {
         List<JFreeChart> panels = new ArrayList<>();
-        for (Map.Entry<Settings, List<GroupRow>> e : Report.byContext(report.rows()).entrySet()) {
+        for (Map.Entry<Settings, List<GroupRow>> e : report.byContext().entrySet()) {
             YIntervalSeriesCollection acc = new YIntervalSeriesCollection();
             YIntervalSeriesCollection loss = new YIntervalSeriesCollection();
             List<Color> seriesColors = new ArrayList<>();
@@ -146,7 +153,7 @@ final class Charts {
     // ---- final accuracy per norm ----
 
     private void accuracyByNorm() throws IOException {
-        List<Map.Entry<Settings, List<GroupRow>>> contexts = new ArrayList<>(Report.byContext(report.rows()).entrySet());
+        List<Map.Entry<Settings, List<GroupRow>>> contexts = new ArrayList<>(report.byContext().entrySet());
         contexts.removeIf(e -> e.getValue().stream().allMatch(r -> r.completed() == 0));
         if (contexts.isEmpty()) {
             return;
@@ -202,13 +209,13 @@ final class Charts {
     }
 
     private boolean normSwept() {
-        return report.data().sweptKeys().stream().anyMatch(Report.NORM_KEYS::contains);
+        return report.normSwept();
     }
 
     // ---- final accuracy against a numeric setting ----
 
     private void accuracyVs(String key) throws IOException {
-        List<String> without = new ArrayList<>(Report.NORM_KEYS);
+        List<String> without = new ArrayList<>(report.normKeys());
         without.add(key);
         Map<Settings, List<GroupRow>> panelsByRest = new LinkedHashMap<>();
         for (GroupRow r : report.rows()) {

@@ -27,9 +27,11 @@ public final class Report {
     private final List<Metric> metrics;
     private final List<GroupRow> rows;
     private final List<NormComparison> comparisons;
+    private final List<String> normKeys;
 
     private Report(SweepData data, List<Metric> metrics, List<GroupRow> rows, List<NormComparison> comparisons) {
         this.data = data;
+        this.normKeys = data.normKeys();
         this.metrics = metrics;
         this.rows = rows;
         this.comparisons = comparisons;
@@ -37,9 +39,10 @@ public final class Report {
 
     public static Report of(SweepData data) {
         List<Metric> metrics = metrics(data.results());
-        List<GroupRow> rows = rows(data, metrics);
-        boolean normSwept = data.sweptKeys().stream().anyMatch(NORM_KEYS::contains);
-        List<NormComparison> comparisons = normSwept ? comparisons(rows) : List.of();
+        List<String> normKeys = data.normKeys();
+        List<GroupRow> rows = rows(data, metrics, normKeys);
+        boolean normSwept = data.sweptKeys().stream().anyMatch(normKeys::contains);
+        List<NormComparison> comparisons = normSwept ? comparisons(rows, normKeys) : List.of();
         return new Report(data, metrics, rows, comparisons);
     }
 
@@ -54,7 +57,7 @@ public final class Report {
         return List.copyOf(metrics);
     }
 
-    private static List<GroupRow> rows(SweepData data, List<Metric> metrics) {
+    private static List<GroupRow> rows(SweepData data, List<Metric> metrics, List<String> normKeys) {
         Map<Settings, List<PlannedTrial>> planned = new LinkedHashMap<>();
         data.planned().forEach(t -> planned.computeIfAbsent(settings(t.swept()), k -> new ArrayList<>()).add(t));
         Map<Settings, List<TrialOutcome>> results = new LinkedHashMap<>();
@@ -78,7 +81,7 @@ public final class Report {
             }
             rows.add(new GroupRow(
                     e.getKey(),
-                    NormVariant.of(e.getKey(), trials.isEmpty() ? null : trials.get(0).config()),
+                    NormVariant.of(e.getKey(), trials.isEmpty() ? null : trials.get(0).config(), normKeys),
                     plan.size(),
                     completed.size(),
                     count(trials, TrialStatus.DIVERGED),
@@ -104,9 +107,9 @@ public final class Report {
      * against its reference: a wrapper {@code w(x)} against {@code w(bn)} when that row exists
      * (the same attack on BN), anything else against plain {@code bn}.
      */
-    private static List<NormComparison> comparisons(List<GroupRow> rows) {
+    private static List<NormComparison> comparisons(List<GroupRow> rows, List<String> normKeys) {
         List<NormComparison> comparisons = new ArrayList<>();
-        for (Map.Entry<Settings, List<GroupRow>> e : byContext(rows).entrySet()) {
+        for (Map.Entry<Settings, List<GroupRow>> e : byContext(rows, normKeys).entrySet()) {
             List<GroupRow> group = e.getValue();
             for (GroupRow row : group) {
                 GroupRow ref = reference(row.norm(), group);
@@ -139,10 +142,25 @@ public final class Report {
     }
 
     /** Rows keyed by their settings without the norm keys, in row order. */
-    static Map<Settings, List<GroupRow>> byContext(List<GroupRow> rows) {
+    static Map<Settings, List<GroupRow>> byContext(List<GroupRow> rows, List<String> normKeys) {
         Map<Settings, List<GroupRow>> groups = new LinkedHashMap<>();
-        rows.forEach(r -> groups.computeIfAbsent(r.settings().without(NORM_KEYS), k -> new ArrayList<>()).add(r));
+        rows.forEach(r -> groups.computeIfAbsent(r.settings().without(normKeys), k -> new ArrayList<>()).add(r));
         return groups;
+    }
+
+    /** {@link #byContext(List, List)} with this report's norm keys. */
+    Map<Settings, List<GroupRow>> byContext() {
+        return byContext(rows, normKeys);
+    }
+
+    /** The swept keys that choose the norm (see {@link SweepData#normKeys()}). */
+    public List<String> normKeys() {
+        return normKeys;
+    }
+
+    /** Whether some key that chooses the norm is swept, so that norms can be compared. */
+    public boolean normSwept() {
+        return data.sweptKeys().stream().anyMatch(normKeys::contains);
     }
 
     public SweepData data() {

@@ -67,6 +67,11 @@ final class ReportContent {
             notes.add("**Conflicts**: " + d.conflicts().size() + " trial(s) have different results in different "
                     + "folders and are left out of every statistic (see *Conflicting trials*).");
         }
+        if (!d.stale().isEmpty()) {
+            notes.add("**Stale**: " + d.stale().size() + " trial(s) ran with other norm plugins or another NormLab "
+                    + "than the last run found (see *Stale trials*); they are counted as they are. Rerun the sweep "
+                    + "with `--rerun-stale` to redo exactly those.");
+        }
         d.warnings().forEach(w -> notes.add("Warning: " + w));
         doc.bullets(notes);
     }
@@ -110,15 +115,18 @@ final class ReportContent {
     }
 
     private void comparisons() {
-        boolean normSwept = keys.stream().anyMatch(Report.NORM_KEYS::contains);
+        boolean normSwept = report.normSwept();
         doc.heading(1, "Norms against " + NormVariant.REFERENCE + " (Welch 95% CI)");
         if (!normSwept) {
-            doc.paragraph("The norm (`" + NormVariant.NAME_KEY + "` or `" + NormVariant.INNER_KEY
-                    + "`) is not swept, so there is nothing to compare.");
+            doc.paragraph("The norm (`" + NormVariant.NAME_KEY + "`, `" + NormVariant.INNER_KEY
+                    + "`, a `norm.options.*` key or a named axis that sets the norm) is not swept, so there is nothing "
+                    + "to compare.");
             return;
         }
-        doc.paragraph("Rows that agree on every swept setting except the norm keys (`" + NormVariant.NAME_KEY
-                + "`, `" + NormVariant.INNER_KEY + "`) are compared: each norm against `" + NormVariant.REFERENCE
+        doc.paragraph("Rows that agree on every swept setting except the norm keys (`"
+                + String.join("`, `", report.normKeys().stream().filter(keys::contains).toList())
+                + "`) are compared: each norm variant (a named axis' key such as `gn8`, or the norm with its swept "
+                + "options such as `gn(groups=8)`) against `" + NormVariant.REFERENCE
                 + "` (a wrapper such as `w(iebn)` against `w(" + NormVariant.REFERENCE + ")`, the same attack on BN, "
                 + "when that row exists). Difference = mean final val accuracy of the norm − that of the reference, "
                 + "over seeds. **Welch 95% CI**: Welch's t-interval (unequal variances, Welch–Satterthwaite df); "
@@ -185,6 +193,20 @@ final class ReportContent {
                             r.detail() == null ? "" : r.detail())).toList(),
                     List.of(false, false, true, false, false));
             more(bad.size());
+        }
+        if (!d.stale().isEmpty()) {
+            doc.heading(1, "Stale trials");
+            doc.paragraph("Their result.json records other code (norm plugin jars by SHA-256, NormLab's version) than "
+                    + "the last run of the sweep had; that run skipped them (stale.json).");
+            Map<String, TrialOutcome> byId = new java.util.HashMap<>();
+            d.results().forEach(r -> byId.put(r.trialId(), r));
+            doc.table(List.of("trial", "settings", "what changed"),
+                    d.stale().entrySet().stream().sorted(Map.Entry.comparingByKey()).limit(LIST_LIMIT).map(e -> List.of(
+                            e.getKey(),
+                            byId.containsKey(e.getKey()) ? byId.get(e.getKey()).swept().label(keys) : "—",
+                            String.join("; ", e.getValue()))).toList(),
+                    List.of(false, false, false));
+            more(d.stale().size());
         }
         List<PlannedTrial> missing = d.missing();
         if (!missing.isEmpty()) {

@@ -2,6 +2,7 @@ package org.normlab.report;
 
 import org.normlab.results.Conflict;
 import org.normlab.results.FileNames;
+import org.normlab.results.StaleTrials;
 import org.normlab.results.TrialCopies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -42,6 +43,7 @@ public final class SweepData {
     private final List<Conflict> conflicts;
     private final int duplicates;
     private final List<String> warnings;
+    private final Map<String, List<String>> stale;
 
     private SweepData(Builder b) {
         this.name = b.name;
@@ -54,6 +56,7 @@ public final class SweepData {
         this.conflicts = List.copyOf(b.conflicts);
         this.duplicates = b.duplicates;
         this.warnings = List.copyOf(b.warnings);
+        this.stale = Map.copyOf(b.stale);
     }
 
     /**
@@ -114,6 +117,7 @@ public final class SweepData {
                 b.warnings.add(sweep + " differs from the first folder's " + SWEEP + "; the first is shown");
             }
         }
+        b.stale.putAll(StaleTrials.read(dir));
         for (TrialCopies.Copy c : copies.addFolder(dir, false)) {
             outcomes.put(c.file(), ResultFiles.readResult(c.file(), c.result()));
         }
@@ -152,6 +156,49 @@ public final class SweepData {
         return dirs;
     }
 
+    /**
+     * The swept keys that choose the norm: {@link Report#NORM_KEYS}, swept {@code norm.*} keys
+     * (norm options; not for a wrapper norm with {@code inner}, whose options are its attack's,
+     * compared like any other setting), and the named grid axes of sweep.yaml whose values set a
+     * {@code norm.*} key.
+     */
+    public List<String> normKeys() {
+        Set<String> keys = new LinkedHashSet<>(Report.NORM_KEYS);
+        boolean wrapper = results.stream()
+                .anyMatch(r -> r.config() != null && r.config().path("norm").path("options").has("inner"));
+        if (!wrapper) {
+            sweptKeys.stream().filter(k -> k.startsWith("norm.")).forEach(keys::add);
+        }
+        keys.addAll(namedNormAxes(sweepYaml));
+        return List.copyOf(keys);
+    }
+
+    private static List<String> namedNormAxes(String yaml) {
+        List<String> axes = new ArrayList<>();
+        if (yaml == null) {
+            return axes;
+        }
+        try {
+            JsonNode grid = new YAMLMapper().readTree(yaml).path("grid");
+            grid.fields().forEachRemaining(axis -> {
+                boolean setsNorm = false;
+                for (JsonNode value : axis.getValue()) {
+                    if (value.isObject()) {
+                        for (java.util.Iterator<String> k = value.fieldNames(); k.hasNext(); ) {
+                            setsNorm |= k.next().startsWith("norm.");
+                        }
+                    }
+                }
+                if (axis.getValue().isObject() && setsNorm) {
+                    axes.add(axis.getKey());
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // An unreadable sweep.yaml only costs the named norm axes; the report shows its text as it is.
+        }
+        return axes;
+    }
+
     /** The text of the first folder's sweep.yaml, or null when there is none. */
     public String sweepYaml() {
         return sweepYaml;
@@ -187,6 +234,14 @@ public final class SweepData {
 
     public List<String> warnings() {
         return warnings;
+    }
+
+    /**
+     * The trials the last run skipped as stale (stale.json: their recorded provenance differs
+     * from the code of that run), trial id to what changed.
+     */
+    public Map<String, List<String>> stale() {
+        return stale;
     }
 
     /** The planned trials without a result.json in any folder (conflicting ones have one). */
@@ -237,6 +292,7 @@ public final class SweepData {
         final List<Conflict> conflicts = new ArrayList<>();
         int duplicates;
         final List<String> warnings = new ArrayList<>();
+        final Map<String, List<String>> stale = new LinkedHashMap<>();
 
         void merge(TrialCopies copies, Map<Path, TrialOutcome> outcomes) {
             Set<String> sweepNames = new TreeSet<>();

@@ -63,7 +63,7 @@ final class SweepFixture {
     }
 
     /** Writes trials.json and sweep.yaml. */
-    SweepFixture writePlan(Map<String, List<Object>> grid, List<Integer> seeds) {
+    SweepFixture writePlan(Map<String, ?> grid, List<Integer> seeds) {
         try {
             Files.createDirectories(dir);
             JSON.writeValue(dir.resolve("trials.json").toFile(), plan);
@@ -116,8 +116,14 @@ final class SweepFixture {
     /** Writes {@code <id>/result.json} and {@code <id>/metrics.csv}. */
     SweepFixture result(String id, int seed, Map<String, Object> swept, String status, Map<String, Object> metrics,
             List<Map<String, Object>> history) {
+        return result(id, seed, swept, swept, status, metrics, history);
+    }
+
+    /** As {@link #result}, with the settings the trial's config gets (a named axis' label is not a setting). */
+    SweepFixture result(String id, int seed, Map<String, Object> swept, Map<String, Object> settings, String status,
+            Map<String, Object> metrics, List<Map<String, Object>> history) {
         Map<String, Object> config = deepCopy(base);
-        swept.forEach((k, v) -> put(config, k, v));
+        settings.forEach((k, v) -> put(config, k, v));
         config.put("seed", seed);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("trial_id", id);

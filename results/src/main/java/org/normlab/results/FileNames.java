@@ -11,6 +11,8 @@ public final class FileNames {
     public static final String RESULTS_CSV = "results.csv";
     /** A shard's part of the sweep and the whole sweep's plan. */
     public static final String SHARD = "shard.json";
+    /** The finished trials a run skipped although their provenance changed (see {@link StaleTrials}). */
+    public static final String STALE = "stale.json";
     /** In each trial's folder: how it ended; its presence means the trial has a result. */
     public static final String RESULT = "result.json";
     /** In each trial's folder: the resolved settings. */

@@ -124,6 +124,14 @@ public final class ResultStore implements AutoCloseable {
         return new ResultStore(dir, null, null);
     }
 
+    /**
+     * A sweep's folder for reading its results only (a {@code --dry-run}): takes no lock and
+     * creates nothing; a folder that does not exist has no results.
+     */
+    public static ResultStore reading(Path dir) {
+        return new ResultStore(dir, null, null);
+    }
+
     public Path dir() {
         return dir;
     }

@@ -21,7 +21,8 @@ public record TrialResult(
         String error,
         String device,
         double rssMb,
-        String finishedAt) {
+        String finishedAt,
+        Provenance provenance) {
 
     /** The summary metrics; null fields when nothing finished. */
     public record Metrics(

@@ -23,6 +23,11 @@ public class RunOptions {
     @Option(names = "--dry-run", description = "check the sweep and print its trials with a time estimate; train nothing")
     boolean dryRun;
 
+    @Option(names = "--rerun-stale",
+            description = "rerun the finished trials whose norm plugins or NormLab changed since they ran (stale); "
+                    + "without it they are skipped and listed")
+    boolean rerunStale;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "override a setting (repeatable): --set epochs=2 --set data.train_subset=5000 --set grid.model.depth=[20]")
     List<String> sets = new ArrayList<>();

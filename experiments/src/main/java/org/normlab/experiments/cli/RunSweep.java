@@ -48,10 +48,11 @@ final class RunSweep {
                 if (!options.dryRun) {
                     System.out.println(DoctorCommand.summary());
                 }
-                exit = runner.run(sweep, new SweepRunner.Options(options.out, options.dryRun, options.device, scale));
+                exit = runner.run(sweep, new SweepRunner.Options(options.out, options.dryRun, options.device, scale,
+                        options.rerunStale));
             }
             if (Stop.PROCESS.requested()) {
-                throw new Stopped(Stop.PROCESS, "every trial had finished, nothing to resume");
+                throw new Stopped(Stop.PROCESS, "every trial had finished, nothing to resume", false);
             }
             return exit;
         } catch (Stopped e) {

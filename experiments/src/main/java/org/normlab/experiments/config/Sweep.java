@@ -17,9 +17,25 @@ import org.normlab.results.ResultStore;
  * @param seeds the seeds; every grid point runs once per seed
  * @param trials the expanded trials, in order
  * @param locator where each setting was written, for error messages
+ * @param exclude the file's {@code exclude:} list as written, or null
+ * @param excluded the grid points it dropped, in grid order
  */
 public record Sweep(
-        String name, String source, ObjectNode base, ObjectNode grid, List<Long> seeds, List<Trial> trials, Locator locator) {
+        String name, String source, ObjectNode base, ObjectNode grid, List<Long> seeds, List<Trial> trials, Locator locator,
+        com.fasterxml.jackson.databind.JsonNode exclude, List<Excluded> excluded) {
+
+    /**
+     * A grid point that {@code exclude:} dropped.
+     *
+     * @param point the value of every grid axis (named axes give their label)
+     * @param by the entry that matched, e.g. {@code exclude 1: {norm.name: gn, attack.name: constant}}
+     */
+    public record Excluded(Map<String, Object> point, String by) {}
+
+    /** The same sweep with other trials (a shard's part, renumbered). */
+    public Sweep withTrials(List<Trial> part) {
+        return new Sweep(name, source, base, grid, seeds, part, locator, exclude, excluded);
+    }
 
     /** The axis names, in the order of the file. */
     public List<String> axes() {
@@ -40,6 +56,9 @@ public record Sweep(
         doc.put("source", source);
         doc.set("seeds", ResultStore.JSON.valueToTree(seeds));
         doc.set("grid", grid);
+        if (exclude != null && !exclude.isNull()) {
+            doc.set("exclude", exclude);
+        }
         doc.set("base", base);
         return doc;
     }

@@ -11,15 +11,11 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +32,8 @@ import org.normlab.results.PlanRow;
  *
  * <p>Grid axes are dotted keys with a list of values ({@code model.depth: [20, 56]}), or named
  * axes whose values are labelled sets of dotted keys ({@code attack: {none: {}, weak:
- * {attack.name: constant}}}).
+ * {attack.name: constant}}}). The settings trees themselves (defaults, merging, dotted keys,
+ * trial ids) are {@link SettingsTree}'s.
  */
 public final class SweepLoader {
 
@@ -46,7 +43,7 @@ public final class SweepLoader {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    private static final List<String> SWEEP_KEYS = List.of("name", "description", "seeds", "grid", "parameters");
+    private static final List<String> SWEEP_KEYS = List.of("name", "description", "seeds", "grid", "parameters", "exclude");
 
     private final String source;
     private final LocatedYaml yaml;
@@ -99,37 +96,43 @@ public final class SweepLoader {
         String name = requireName(file);
         List<Long> seeds = seeds(file);
         ObjectNode grid = grid(file);
-        ObjectNode base = defaults();
+        ObjectNode base = SettingsTree.defaults();
         ObjectNode settings = file.deepCopy();
         settings.remove(SWEEP_KEYS);
-        merge(base, settings);
+        SettingsTree.merge(base, settings);
         bind(base, Map.of(), "base settings");
 
-        List<Map<String, Object>> points = new ArrayList<>();
-        List<Map<String, JsonNode>> assignments = new ArrayList<>();
-        List<Map<String, Located>> origins = new ArrayList<>();
-        points.add(new LinkedHashMap<>());
-        assignments.add(new LinkedHashMap<>());
-        origins.add(new LinkedHashMap<>());
+        List<GridPoint> points = List.of(GridPoint.EMPTY);
         for (Iterator<Map.Entry<String, JsonNode>> it = grid.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> axis = it.next();
-            expandAxis(axis.getKey(), axis.getValue(), points, assignments, origins);
+            points = cross(points, axis.getKey(), axisValues(axis.getKey(), axis.getValue()));
         }
 
+        List<Exclusions.Point> gridPoints = points.stream()
+                .map(point -> new Exclusions.Point(point.swept(), point.settings())).toList();
+        Exclusions exclusions = Exclusions.parse(file.get("exclude"), gridPoints, (at, message) -> error(at, message));
+        List<Sweep.Excluded> excluded = new ArrayList<>();
         List<Trial> trials = new ArrayList<>();
-        for (int p = 0; p < points.size(); p++) {
-            ObjectNode resolved = base.deepCopy();
-            for (Map.Entry<String, JsonNode> a : assignments.get(p).entrySet()) {
-                setDotted(resolved, a.getKey(), a.getValue().deepCopy(), origins.get(p).get(a.getKey()));
+        for (GridPoint point : points) {
+            Exclusions.Entry by = exclusions.matching(new Exclusions.Point(point.swept(), point.settings()));
+            if (by != null) {
+                excluded.add(new Sweep.Excluded(point.swept(), by.describe()));
+                continue;
             }
-            TrialConfig config = bind(resolved, origins.get(p), "trial " + points.get(p));
+            ObjectNode resolved = base.deepCopy();
+            point.settings().forEach((key, value) ->
+                    SettingsTree.setDotted(resolved, key, value.deepCopy(), point.origins().get(key)));
+            TrialConfig config = bind(resolved, point.origins(), "trial " + point.swept());
             for (long seed : seeds) {
-                trials.add(new Trial(
-                        trialId(resolved, seed), trials.size(), seed, points.get(p), config, resolved, origins.get(p)));
+                trials.add(new Trial(SettingsTree.trialId(resolved, seed), trials.size(), seed, point.swept(), config,
+                        resolved, point.origins()));
             }
         }
+        if (trials.isEmpty()) {
+            throw error("/exclude", "exclude drops every grid point; nothing would run");
+        }
         ObjectNode resolvedBase = base.deepCopy();
-        return new Sweep(name, source, resolvedBase, grid, seeds, trials, locator);
+        return new Sweep(name, source, resolvedBase, grid, seeds, trials, locator, file.get("exclude"), excluded);
     }
 
     // ---- the sweep-level keys
@@ -192,25 +195,45 @@ public final class SweepLoader {
         return grid;
     }
 
-    private void expandAxis(
-            String axis,
-            JsonNode values,
-            List<Map<String, Object>> points,
-            List<Map<String, JsonNode>> assignments,
-            List<Map<String, Located>> origins) {
+    /**
+     * One point of the grid so far: the swept value shown per axis (a named value's label), the
+     * settings it assigns and where each was written.
+     */
+    private record GridPoint(Map<String, Object> swept, Map<String, JsonNode> settings, Map<String, Located> origins) {
+        static final GridPoint EMPTY = new GridPoint(Map.of(), Map.of(), Map.of());
+    }
+
+    /** One value of a grid axis: a plain value (label null) or a named set of settings. */
+    private record AxisValue(String label, Map<String, JsonNode> settings, Map<String, Located> origins) {}
+
+    /** Every point so far with every value of {@code axis}, in that order. */
+    private static List<GridPoint> cross(List<GridPoint> points, String axis, List<AxisValue> values) {
+        List<GridPoint> crossed = new ArrayList<>();
+        for (GridPoint p : points) {
+            for (AxisValue v : values) {
+                Map<String, Object> swept = new LinkedHashMap<>(p.swept());
+                swept.put(axis, v.label() != null ? v.label() : PlanRow.value(v.settings().get(axis)));
+                Map<String, JsonNode> settings = new LinkedHashMap<>(p.settings());
+                settings.putAll(v.settings());
+                Map<String, Located> origins = new LinkedHashMap<>(p.origins());
+                origins.putAll(v.origins());
+                crossed.add(new GridPoint(swept, settings, origins));
+            }
+        }
+        return crossed;
+    }
+
+    /** The values of one grid axis: a list of values, or named values each setting several keys. */
+    private List<AxisValue> axisValues(String axis, JsonNode values) {
         String at = "/grid/" + escape(axis);
         if (axis.equals("seed") || axis.equals("seeds")) {
             throw error(at + "#key", "seeds are not a grid axis; list them under 'seeds'");
         }
-        List<String> labels = new ArrayList<>();
-        List<Map<String, JsonNode>> sets = new ArrayList<>();
-        List<Map<String, Located>> where = new ArrayList<>();
+        List<AxisValue> result = new ArrayList<>();
         if (values.isArray()) {
             checkKey(axis, at + "#key");
             for (int i = 0; i < values.size(); i++) {
-                labels.add(null);
-                sets.add(Map.of(axis, values.get(i)));
-                where.add(Map.of(axis, locate(at + "/" + i)));
+                result.add(new AxisValue(null, Map.of(axis, values.get(i)), Map.of(axis, locate(at + "/" + i))));
             }
         } else if (values.isObject() && values.size() > 0) {
             values.fields().forEachRemaining(v -> {
@@ -225,70 +248,23 @@ public final class SweepLoader {
                     set.put(kv.getKey(), kv.getValue());
                     loc.put(kv.getKey(), locate(vat + "/" + escape(kv.getKey())));
                 });
-                labels.add(v.getKey());
-                sets.add(set);
-                where.add(loc);
+                result.add(new AxisValue(v.getKey(), set, loc));
             });
         } else {
             throw error(at, "grid axis '" + axis + "' must have a non-empty list of values (or named values)");
         }
-        if (sets.isEmpty()) {
+        if (result.isEmpty()) {
             throw error(at, "grid axis '" + axis + "' has no values");
         }
-        List<Map<String, Object>> newPoints = new ArrayList<>();
-        List<Map<String, JsonNode>> newAssignments = new ArrayList<>();
-        List<Map<String, Located>> newOrigins = new ArrayList<>();
-        for (int p = 0; p < points.size(); p++) {
-            for (int v = 0; v < sets.size(); v++) {
-                Map<String, Object> point = new LinkedHashMap<>(points.get(p));
-                point.put(axis, labels.get(v) != null ? labels.get(v) : PlanRow.value(sets.get(v).get(axis)));
-                Map<String, JsonNode> assignment = new LinkedHashMap<>(assignments.get(p));
-                assignment.putAll(sets.get(v));
-                Map<String, Located> origin = new LinkedHashMap<>(origins.get(p));
-                origin.putAll(where.get(v));
-                newPoints.add(point);
-                newAssignments.add(assignment);
-                newOrigins.add(origin);
-            }
-        }
-        points.clear();
-        points.addAll(newPoints);
-        assignments.clear();
-        assignments.addAll(newAssignments);
-        origins.clear();
-        origins.addAll(newOrigins);
+        return result;
     }
 
     /** Checks that a dotted key names a setting (free-form option maps accept any sub-key). */
     private void checkKey(String dotted, String at) {
-        String problem = keyProblem(dotted);
+        String problem = SettingsTree.keyProblem(dotted);
         if (problem != null) {
             throw error(at, problem);
         }
-    }
-
-    /** What is wrong with a dotted key, or null when it names a setting. */
-    private static String keyProblem(String dotted) {
-        JsonNode node = DEFAULTS;
-        String[] parts = dotted.split("\\.");
-        for (int i = 0; i < parts.length; i++) {
-            if (node.isObject() && node.has(parts[i])) {
-                node = node.get(parts[i]);
-                if (parts[i].equals("options") && i >= 1) {
-                    return null;
-                }
-                continue;
-            }
-            List<String> known = new ArrayList<>();
-            node.fieldNames().forEachRemaining(known::add);
-            String prefix = String.join(".", java.util.Arrays.copyOf(parts, i));
-            List<String> candidates = known.stream().map(k -> prefix.isEmpty() ? k : prefix + "." + k).toList();
-            return String.format("unknown setting '%s'%s; %s",
-                    dotted, Spelling.hint(dotted, candidates),
-                    known.isEmpty() ? "'" + prefix + "' has no sub-settings"
-                            : "known keys" + (prefix.isEmpty() ? "" : " under '" + prefix + "'") + ": " + String.join(", ", known));
-        }
-        return null;
     }
 
     // ---- --set
@@ -314,11 +290,11 @@ public final class SweepLoader {
             overrides.put("/" + key, where);
             return;
         }
-        String problem = keyProblem(key);
+        String problem = SettingsTree.keyProblem(key);
         if (problem != null) {
             throw new UserError("--set " + set + ": " + problem);
         }
-        setDotted(file, key, value, where);
+        SettingsTree.setDotted(file, key, value, where);
         overrides.put(JsonPointer.compile("/" + key.replace(".", "/")).toString(), where);
     }
 
@@ -358,53 +334,6 @@ public final class SweepLoader {
         return locator.locatePointer(pointer);
     }
 
-    // ---- trees
-
-    /** defaults.yaml, read once; callers that change it get {@link #defaults()}'s copy. */
-    private static final ObjectNode DEFAULTS = readDefaults();
-
-    private static ObjectNode readDefaults() {
-        try (Reader r = new InputStreamReader(
-                SweepLoader.class.getResourceAsStream("defaults.yaml"), StandardCharsets.UTF_8)) {
-            return (ObjectNode) LocatedYaml.YAML.readTree(r);
-        } catch (IOException e) {
-            throw new IllegalStateException("defaults.yaml is missing from the jar", e);
-        }
-    }
-
-    static ObjectNode defaults() {
-        return DEFAULTS.deepCopy();
-    }
-
-    /** Deep-merges {@code over} into {@code base}: objects merge, everything else replaces. */
-    static void merge(ObjectNode base, ObjectNode over) {
-        over.fields().forEachRemaining(e -> {
-            JsonNode old = base.get(e.getKey());
-            if (old != null && old.isObject() && e.getValue().isObject() && !e.getKey().equals("options")) {
-                merge((ObjectNode) old, (ObjectNode) e.getValue());
-            } else {
-                base.set(e.getKey(), e.getValue());
-            }
-        });
-    }
-
-    private void setDotted(ObjectNode root, String dotted, JsonNode value, Located where) {
-        String[] parts = dotted.split("\\.");
-        ObjectNode node = root;
-        for (int i = 0; i < parts.length - 1; i++) {
-            JsonNode child = node.get(parts[i]);
-            if (child == null || child.isNull()) {
-                child = node.putObject(parts[i]);
-            }
-            if (!child.isObject()) {
-                throw new UserError(where + ": '" + String.join(".", java.util.Arrays.copyOf(parts, i + 1))
-                        + "' is a single value, so '" + dotted + "' cannot be set");
-            }
-            node = (ObjectNode) child;
-        }
-        node.set(parts[parts.length - 1], value);
-    }
-
     private static String dotted(List<JsonMappingException.Reference> path) {
         return path.stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
@@ -415,16 +344,5 @@ public final class SweepLoader {
         return key.replace("~", "~0").replace("/", "~1");
     }
 
-    /** A stable id of the resolved settings and the seed: 10 hex digits of SHA-256. */
-    static String trialId(ObjectNode resolved, long seed) {
-        try {
-            ObjectNode keyed = resolved.deepCopy();
-            keyed.put("seed", seed);
-            byte[] canonical = MAPPER.writeValueAsBytes(MAPPER.treeToValue(keyed, Object.class));
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical);
-            return HexFormat.of().formatHex(hash).substring(0, 10);
-        } catch (IOException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+
 }

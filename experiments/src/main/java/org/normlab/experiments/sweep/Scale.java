@@ -62,7 +62,7 @@ public record Scale(Shard shard, int parallel, Integer threads, InWorkerProcesse
         console.printf("shard %s runs %d of the sweep's %d trials (estimated time of the %d shards: %s)%n",
                 shard, mine.size(), sweep.trials().size(), shard.count(),
                 parts.stream().map(p -> "~" + Progress.format(total(p, shapes))).collect(Collectors.joining(", ")));
-        return new Sweep(sweep.name(), sweep.source(), sweep.base(), sweep.grid(), sweep.seeds(), renumbered, sweep.locator());
+        return sweep.withTrials(renumbered);
     }
 
     /** Writes shard.json into a shard's folder (nothing for a whole-sweep run). */

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,7 +14,9 @@ import java.util.stream.Collectors;
 import org.normlab.experiments.UserError;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Trial;
+import org.normlab.norm.NormRegistry;
 import org.normlab.results.FileNames;
+import org.normlab.results.StaleTrials;
 import org.normlab.results.ResultStore;
 import org.normlab.results.TrialResult;
 import org.normlab.results.TrialStatus;
@@ -37,8 +40,13 @@ public final class SweepRunner {
      * @param dryRun print the trials and an estimate, train nothing
      * @param device overrides every trial's device when not null
      * @param scale the shard to run and how many trials at once
+     * @param rerunStale rerun the finished trials whose provenance changed (else they are skipped and reported)
      */
-    public record Options(Path out, boolean dryRun, String device, Scale scale) {
+    public record Options(Path out, boolean dryRun, String device, Scale scale, boolean rerunStale) {
+        public Options(Path out, boolean dryRun, String device, Scale scale) {
+            this(out, dryRun, device, scale, false);
+        }
+
         public Options(Path out, boolean dryRun, String device) {
             this(out, dryRun, device, Scale.SERIAL);
         }
@@ -70,11 +78,11 @@ public final class SweepRunner {
         Map<String, DataFactory.Shape> shapes = validator.validate(sweep, sweep.locator());
         Sweep whole = sweep;
         sweep = options.scale().select(whole, shapes, console);
+        Path dir = options.scale().folder(options.out(), sweep.name());
         if (options.dryRun()) {
-            printPlan(sweep, shapes, options.scale().shard());
+            printPlan(sweep, shapes, options.scale().shard(), ResultStore.reading(dir), options.rerunStale());
             return 0;
         }
-        Path dir = options.scale().folder(options.out(), sweep.name());
         try (ResultStore store = ResultStore.open(dir)) {
             store.writeSweep(sweep.document(), sweep.plan());
             options.scale().writeShardFile(store, whole, sweep);
@@ -83,7 +91,7 @@ public final class SweepRunner {
                     ? new InWorkerProcesses(console, options.scale(), options.device(), shapes)
                     : new InThisProcess(core, console, options.device(), true);
             Progress progress = new Progress(console, !parallel && System.console() != null);
-            where.run(sweep, unfinished(sweep, store, progress), store, progress);
+            where.run(sweep, unfinished(sweep, store, progress, options.rerunStale()), store, progress);
             return summarize(sweep, store);
         }
     }
@@ -112,16 +120,33 @@ public final class SweepRunner {
         }
     }
 
-    /** The trials a run still has to do; a rerun skips those that completed or diverged (failures run again). */
-    private static List<Trial> unfinished(Sweep sweep, ResultStore store, Progress progress) {
+    /**
+     * The trials a run still has to do; a rerun skips those that completed or diverged (failures
+     * run again). A finished trial whose provenance changed is stale: skipped and reported (and
+     * listed in stale.json for the report), or rerun with {@code --rerun-stale}.
+     */
+    private List<Trial> unfinished(Sweep sweep, ResultStore store, Progress progress, boolean rerunStale) throws IOException {
         List<Trial> pending = new ArrayList<>();
+        Map<String, List<String>> stale = new LinkedHashMap<>();
+        Staleness staleness = new Staleness(core.getInstance(NormRegistry.class));
+        int total = sweep.trials().size();
         for (Trial trial : sweep.trials()) {
             TrialResult previous = store.read(trial.id());
-            if (previous != null && previous.status().isFinished()) {
-                progress.trialSkipped(trial.index() + 1, sweep.trials().size(), trial.id(), previous.status().id());
-            } else {
+            List<String> changes = previous == null ? List.of() : staleness.changes(trial, previous);
+            if (previous == null || !previous.status().isFinished() || (rerunStale && !changes.isEmpty())) {
                 pending.add(trial);
+            } else if (changes.isEmpty()) {
+                progress.trialSkipped(trial.index() + 1, total, trial.id(), previous.status().id());
+            } else {
+                stale.put(trial.id(), changes);
+                console.printf("trial %d/%d %s already %s but %s; skipped (--rerun-stale reruns it)%n",
+                        trial.index() + 1, total, trial.id(), previous.status().id(), Staleness.describe(changes));
             }
+        }
+        StaleTrials.write(store.dir(), stale);
+        if (!stale.isEmpty()) {
+            console.printf("%d stale trial(s) skipped: their code changed since they ran; --rerun-stale reruns exactly those%n",
+                    stale.size());
         }
         return pending;
     }
@@ -161,24 +186,50 @@ public final class SweepRunner {
                 + (r.error() != null ? ": " + r.error() : r.divergedEpoch() != null ? " at epoch " + r.divergedEpoch() : "");
     }
 
-    private void printPlan(Sweep sweep, Map<String, DataFactory.Shape> shapes, Shard shard) {
+    private void printPlan(Sweep sweep, Map<String, DataFactory.Shape> shapes, Shard shard, ResultStore previous,
+            boolean rerunStale) {
         if (shard != null) {
             console.printf("sweep %s, shard %s: %d trials%n", sweep.name(), shard, sweep.trials().size());
         } else {
             console.printf("sweep %s: %d trials (%d grid points x %d seeds)%n", sweep.name(), sweep.trials().size(),
                     sweep.trials().size() / sweep.seeds().size(), sweep.seeds().size());
         }
+        if (!sweep.excluded().isEmpty()) {
+            console.printf("excluded %d grid point(s) (x %d seeds):%n", sweep.excluded().size(), sweep.seeds().size());
+            sweep.excluded().forEach(x -> console.printf("       %s  (%s)%n", settings(x.point()), x.by()));
+        }
         Duration total = Duration.ZERO;
+        Staleness staleness = new Staleness(core.getInstance(NormRegistry.class));
+        int stale = 0;
         for (Trial t : sweep.trials()) {
             Duration d = Estimate.of(t.config(), shapes.get(t.id()));
-            total = total.plus(d);
-            console.printf(Locale.ROOT, "  %3d  %s  seed=%d  %s  ~%s%n", t.index() + 1, t.id(), t.seed(), settings(t), Progress.format(d));
+            TrialResult r = previous.read(t.id());
+            List<String> changes = r == null ? List.of() : staleness.changes(t, r);
+            String state = "";
+            if (r != null && r.status().isFinished()) {
+                stale += changes.isEmpty() ? 0 : 1;
+                state = changes.isEmpty() ? "  [" + r.status() + ", skipped]"
+                        : "  [" + r.status() + ", " + Staleness.describe(changes) + (rerunStale ? ", reruns]" : ", skipped]");
+            }
+            if (!state.endsWith("skipped]")) {
+                total = total.plus(d);
+            }
+            console.printf(Locale.ROOT, "  %3d  %s  seed=%d  %s  ~%s%s%n", t.index() + 1, t.id(), t.seed(), settings(t),
+                    Progress.format(d), state);
+        }
+        if (stale > 0) {
+            console.printf("%d stale trial(s): their code changed since they ran; %s%n", stale,
+                    rerunStale ? "--rerun-stale reruns them" : "skipped unless --rerun-stale");
         }
         console.printf("estimated time: ~%s on 2 CPU cores (rough: +/- a factor of 2)%n", Progress.format(total));
     }
 
     static String settings(Trial t) {
-        return t.swept().entrySet().stream()
+        return settings(t.swept());
+    }
+
+    private static String settings(Map<String, Object> swept) {
+        return swept.entrySet().stream()
                 .map(e -> shortKey(e.getKey()) + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
     }

@@ -82,10 +82,30 @@ public final class SweepValidator {
             NormFactories.shortcut(registry, c.model().shortcutNorm(), body);
             return body;
         } catch (NormConfigException e) {
-            throw at(trial, locator, normKey(c, e), e.getMessage());
+            throw at(trial, locator, normKey(c, e), e.getMessage() + excludeHint(trial, e));
         } catch (RuntimeException e) {
             throw at(trial, locator, prefix + ".name", e.getMessage());
         }
+    }
+
+    /**
+     * For a grid that crosses norms with attacks where this norm cannot be attacked: the
+     * {@code exclude:} entry that leaves the combination out (with the keys the grid sets).
+     */
+    private static String excludeHint(Trial trial, NormConfigException e) {
+        TrialConfig c = trial.config();
+        if (c.attack().isNone() || !"inner".equals(e.key())) {
+            return "";
+        }
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        if (trial.origins().containsKey("norm.name")) {
+            keys.add("norm.name: " + c.norm().name());
+        }
+        if (trial.origins().containsKey("attack.name")) {
+            keys.add("attack.name: " + c.attack().name());
+        }
+        return keys.isEmpty() ? "" : "; to leave this combination out of the grid, add to the sweep file: exclude: [{"
+                + String.join(", ", keys) + "}]";
     }
 
     /** The sweep key a norm's complaint is about: its name, or one of its options. */
@@ -102,7 +122,7 @@ public final class SweepValidator {
         try {
             models.build(c.model(), shape.classes(), shape.channels(), body, NormFactories.shortcut(registry, c.model().shortcutNorm(), body));
         } catch (NormConfigException e) {
-            throw at(trial, locator, normKey(c, e), e.getMessage());
+            throw at(trial, locator, normKey(c, e), e.getMessage() + excludeHint(trial, e));
         } catch (IllegalArgumentException e) {
             throw at(trial, locator, modelKey(c.model(), e.getMessage()), e.getMessage());
         }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.normlab.results.AtomicFiles;
+import org.normlab.results.Provenance;
 import org.normlab.results.ResultStore;
 import org.normlab.results.TrialResult;
 
@@ -25,25 +26,32 @@ import org.normlab.results.TrialResult;
  * to, the loop's position, the history so far), then the model's parameters and SGD's momentum
  * buffers as DJL-encoded arrays.
  *
- * @param key what the checkpoint belongs to (trial id, versions, the config's hash); a trial uses
- *     a checkpoint only when its own key is equal
+ * @param identity what the checkpoint belongs to; a trial uses a checkpoint only when its own is equal
  * @param history the epochs recorded so far
  */
-public record ResumeCheckpoint(Map<String, String> key, List<TrialResult.Epoch> history, Snapshot snapshot) {
+public record ResumeCheckpoint(Identity identity, List<TrialResult.Epoch> history, Snapshot snapshot) {
+
+    /**
+     * What a checkpoint belongs to.
+     *
+     * @param key the trial id and the hash of its resolved settings
+     * @param provenance the code that wrote it (NormLab's version and commit, the norm providers' jars)
+     */
+    public record Identity(Map<String, String> key, Provenance provenance) {}
 
     public static final String FILE = "resume.ckpt";
     private static final byte[] MAGIC = "NormLab resume checkpoint 1\n".getBytes(StandardCharsets.US_ASCII);
 
     /** The JSON part. */
-    private record Header(Map<String, String> key, Snapshot.Position position, List<Long> randomStreams,
-            List<TrialResult.Epoch> history) {}
+    private record Header(Map<String, String> key, Provenance provenance, Snapshot.Position position,
+            List<Long> randomStreams, List<TrialResult.Epoch> history) {}
 
     public void write(Path file) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.write(MAGIC);
             writeBlock(out, ResultStore.JSON.writeValueAsBytes(
-                    new Header(key, snapshot.position(), snapshot.randomStreams(), history)));
+                    new Header(identity.key(), identity.provenance(), snapshot.position(), snapshot.randomStreams(), history)));
             out.writeInt(snapshot.parameters().size());
             for (Map.Entry<String, byte[]> p : snapshot.parameters().entrySet()) {
                 out.writeUTF(p.getKey());
@@ -57,11 +65,13 @@ public record ResumeCheckpoint(Map<String, String> key, List<TrialResult.Epoch> 
         AtomicFiles.write(file, bytes.toByteArray());
     }
 
-    /** The header's key alone, cheap to check before the whole file is read. */
-    public static Map<String, String> readKey(Path file) throws IOException {
+    /** The header's identity alone, cheap to check before the whole file is read. */
+    public static Identity readIdentity(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
             JsonNode header = ResultStore.JSON.readTree(readBlock(in));
-            return ResultStore.JSON.convertValue(header.path("key"), new TypeReference<Map<String, String>>() {});
+            return new Identity(
+                    ResultStore.JSON.convertValue(header.path("key"), new TypeReference<Map<String, String>>() {}),
+                    ResultStore.JSON.treeToValue(header.path("provenance"), Provenance.class));
         }
     }
 
@@ -81,7 +91,7 @@ public record ResumeCheckpoint(Map<String, String> key, List<TrialResult.Epoch> 
             if (in.read() != -1) {
                 throw new IOException(file + ": data after the last momentum buffer");
             }
-            return new ResumeCheckpoint(h.key(), h.history(), new Snapshot(h.position(), parameters, momentum, h.randomStreams()));
+            return new ResumeCheckpoint(new Identity(h.key(), h.provenance()), h.history(), new Snapshot(h.position(), parameters, momentum, h.randomStreams()));
         }
     }
 

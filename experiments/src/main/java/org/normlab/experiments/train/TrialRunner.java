@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.normlab.results.AtomicFiles;
+import org.normlab.results.Provenance;
 import org.normlab.results.ResultStore;
 import org.normlab.results.TrialResult;
 import org.normlab.results.TrialStatus;
@@ -107,20 +108,14 @@ public final class TrialRunner {
     }
 
     /**
-     * What a resume checkpoint must match to be used: the trial, its resolved settings and the
-     * NormLab version. (The hook for provenance: plugin jars' hashes belong here too.)
+     * What a resume checkpoint must match to be used: the trial, the hash of its resolved
+     * settings, and (compared by {@link Provenance#differences}) the code it ran with.
      */
-    Map<String, String> resumeKey() {
+    ResumeCheckpoint.Identity resumeIdentity() {
         Map<String, String> key = new LinkedHashMap<>();
         key.put("trial_id", trial.id());
-        key.put("normlab_version", normlabVersion());
         key.put("config_sha256", sha256(trial.settings().toString()));
-        return key;
-    }
-
-    static String normlabVersion() {
-        String v = TrialRunner.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return new ResumeCheckpoint.Identity(key, trial.provenance());
     }
 
     private static String sha256(String text) {
@@ -138,14 +133,20 @@ public final class TrialRunner {
         }
         String where = store.dir().relativize(file).toString();
         try {
-            Map<String, String> saved = ResumeCheckpoint.readKey(file);
-            Map<String, String> now = resumeKey();
-            for (Map.Entry<String, String> e : now.entrySet()) {
-                if (!e.getValue().equals(saved.get(e.getKey()))) {
+            ResumeCheckpoint.Identity saved = ResumeCheckpoint.readIdentity(file);
+            ResumeCheckpoint.Identity now = resumeIdentity();
+            for (Map.Entry<String, String> e : now.key().entrySet()) {
+                if (!e.getValue().equals(saved.key().get(e.getKey()))) {
                     System.out.printf("  trial %s: %s is from another run (%s %s, now %s), starting from scratch%n",
-                            trial.id(), where, e.getKey(), saved.get(e.getKey()), e.getValue());
+                            trial.id(), where, e.getKey(), saved.key().get(e.getKey()), e.getValue());
                     return null;
                 }
+            }
+            List<String> code = Provenance.differences(saved.provenance(), now.provenance());
+            if (!code.isEmpty()) {
+                System.out.printf("  trial %s: %s was written by other code (%s), starting from scratch%n",
+                        trial.id(), where, String.join("; ", code));
+                return null;
             }
             ResumeCheckpoint c = ResumeCheckpoint.read(file);
             Snapshot.Position p = c.snapshot().position();
@@ -159,7 +160,7 @@ public final class TrialRunner {
 
     private String save(Path file, List<TrialResult.Epoch> history, Snapshot snapshot) {
         try {
-            new ResumeCheckpoint(resumeKey(), List.copyOf(history), snapshot).write(file);
+            new ResumeCheckpoint(resumeIdentity(), List.copyOf(history), snapshot).write(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -196,7 +197,8 @@ public final class TrialRunner {
             metrics = new TrialResult.Metrics(null, null, null, null, null, params, null, wall, 0, null, steps);
         }
         return new TrialResult(trial.id(), sweepName, status, trial.seed(), trial.swept(), trial.settings(), metrics,
-                List.copyOf(history), diverged, error, device.toString(), Memory.residentMegabytes(), Instant.now().toString());
+                List.copyOf(history), diverged, error, device.toString(), Memory.residentMegabytes(), Instant.now().toString(),
+                trial.provenance());
     }
 
     static long trainableParameters(Block model) {

@@ -29,8 +29,9 @@ public final class TrialModule extends AbstractModule {
     }
 
     @Provides
-    TrialIdentity identity() {
-        return new TrialIdentity(trial.id(), trial.seed(), trial.swept(), trial.resolved());
+    TrialIdentity identity(NormRegistry registry) {
+        return new TrialIdentity(trial.id(), trial.seed(), trial.swept(), trial.resolved(),
+                TrialProvenance.of(registry, trial.config()));
     }
 
     @Provides

@@ -60,6 +60,18 @@ class PluginKitIT {
     }
 
     @Test
+    void twoCopiesOfThePluginJarAreAnErrorNamingBoth() throws Exception {
+        Path twice = work.resolve("twice");
+        Files.createDirectories(twice);
+        Files.copy(pluginJar, twice.resolve("rms-norm-1.0.0.jar"));
+        Files.copy(pluginJar, twice.resolve("rms-norm-copy.jar"));
+        Jar.Run run = Jar.run(work.resolve("run"), "norms", "--plugins", twice.toString());
+        assertEquals(2, run.exit(), run.all());
+        assertTrue(run.err().contains("two jars provide norm 'rms'") && run.err().contains("rms-norm-1.0.0.jar")
+                && run.err().contains("rms-norm-copy.jar"), run.err());
+    }
+
+    @Test
     void verifyNormPassesTheTemplatesFixture() throws Exception {
         Path fixture = work.resolve("my-plugin/src/test/resources/fixtures/rms.json");
         Jar.Run run = Jar.run(work.resolve("run"), "verify-norm", fixture.toString());

@@ -26,8 +26,8 @@ import org.normlab.norm.Standardizable;
 import org.normlab.norm.Standardizer;
 
 /**
- * Throughput of each norm relative to the first (IEBN versus BN, and every shipped norm) on whole ResNets, training step (forward, softmax cross-entropy,
- * backward, plain SGD) and eval forward. Not a JUnit test (CI stays fast): run by hand, as
+ * Throughput of each norm relative to the first (IEBN versus BN, and every shipped norm) on whole
+ * ResNets, training step (forward, softmax cross-entropy, backward, plain SGD) and eval forward. Not a JUnit test (CI stays fast): run by hand, as
  * <pre>
  *   mvn -q -B -o -pl models -am test-compile
  *   MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=68719476736 MALLOC_TOP_PAD_=268435456 \

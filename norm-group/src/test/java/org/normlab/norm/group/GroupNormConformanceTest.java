@@ -1,5 +1,6 @@
 package org.normlab.norm.group;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,6 +32,7 @@ class GroupNormConformanceTest {
     void matchesPyTorchInTrainAndEval(String norm, String fixture) {
         ReferenceFixture f = Fixtures.load(fixture);
         assertTrue(f.runningStats().isEmpty(), "a batch-independent norm's fixture has no running_* keys");
+        assertArrayEquals(f.train().get("y"), f.eval().get("y"), "without running statistics eval.y is train.y");
         ConformanceReport report = ConformanceKit.check(registry, norm, f);
         assertTrue(report.passed(), report::format);
         // train.y, grad_x, grad_gamma, grad_beta, eval.y: no running statistics
