@@ -28,6 +28,9 @@ final class RunSweep {
     }
 
     int run() throws IOException {
+        if (!options.dryRun) {
+            Signals.install(System.err); // before the engine loads: a JVM shutdown then could crash it
+        }
         Scale scale = options.scale(new WorkerProcesses(options, common));
         options.applyThreads();
         ClassLoader plugins = common.pluginClassLoader();
@@ -37,9 +40,6 @@ final class RunSweep {
         List<String> workerTrials = options.workerTrialIds();
         SweepRunner runner = new SweepRunner(core, core.getInstance(SweepValidator.class), System.out,
                 dir -> Reports.write(List.of(dir), dir.resolve("report")));
-        if (!options.dryRun) {
-            Signals.install(System.err);
-        }
         try {
             int exit;
             if (workerTrials != null) {

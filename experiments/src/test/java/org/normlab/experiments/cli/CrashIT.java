@@ -45,11 +45,13 @@ class CrashIT {
         assertEquals(137, run.exit(), run.all());
         assertEquals(1, results(crashed).size());
         assertNoTornFiles(crashed);
-        // 2. while checkpointing (second epoch of the next trial)
+        // 2. while checkpointing (second epoch of the third trial): the second, halted above after its
+        //    last epoch's resume checkpoint, is finished from it without training again
         run = Jar.run(crashed, List.of("-Dnormlab.crash=write:final.params@2"), SWEEP);
         assertEquals(137, run.exit(), run.all());
         assertTrue(run.out().contains("already completed, skipped"), run.out());
-        assertEquals(1, results(crashed).size());
+        assertTrue(run.out().contains("/checkpoints/resume.ckpt (after epoch 3)"), run.out());
+        assertEquals(2, results(crashed).size());
         assertNoTornFiles(crashed);
         // 3. a real kill -9 in the middle of an epoch
         killDuringAnEpoch(crashed);
