@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.normlab.experiments.train.ResumeCheckpoint;
+import org.normlab.results.Provenance;
 
 /**
  * A trial killed mid-way (kill -9, or halted at a named point by -Dnormlab.crash, which is the
@@ -20,7 +21,8 @@ import org.normlab.experiments.train.ResumeCheckpoint;
  * (every result.json and metrics.csv, results.csv) equal an uninterrupted run's bit for bit, but
  * for timings: killed after an epoch, during a checkpoint's write, mid-epoch with
  * {@code checkpoint.every_steps} and with the gaussian attack's noise stream. A checkpoint that
- * belongs to another trial is not used: the trial starts from scratch with one line saying why.
+ * belongs to another trial, or was written by another NormLab version, is not used: the trial
+ * starts from scratch with one line saying why.
  */
 class ResumeIT {
 
@@ -97,10 +99,18 @@ class ResumeIT {
                 + " (at epoch 1, batch 10, step 10)"), Files.readString(out));
         Files.delete(out);
         Files.delete(err);
-        // 3. to the end
+        // 3. the checkpoint now says another NormLab wrote it: the trial starts from scratch, saying why
+        Path file = trial.resolve("checkpoints").resolve(ResumeCheckpoint.FILE);
+        ResumeCheckpoint saved = ResumeCheckpoint.read(file);
+        Provenance was = saved.identity().provenance();
+        new ResumeCheckpoint(new ResumeCheckpoint.Identity(saved.identity().key(),
+                new Provenance("0.0.1-old", was.normlabCommit(), was.norms())), saved.history(), saved.snapshot()).write(file);
         run = Jar.run(dir, sweep);
         assertEquals(0, run.exit(), run.all());
-        assertTrue(run.out().contains("resuming from"), run.out());
+        assertTrue(run.out().contains("  trial " + trial.getFileName() + ": " + trial.getFileName()
+                + "/checkpoints/resume.ckpt was written by other code (NormLab 0.0.1-old is now " + was.normlabVersion()
+                + "), starting from scratch"), run.out());
+        assertFalse(run.out().contains("resuming from"), run.out());
         SameResults.assertSameResults(reference.resolve("runs/smoke"), dir.resolve("runs/smoke"));
         assertNoResumeStateLeft(dir);
     }
