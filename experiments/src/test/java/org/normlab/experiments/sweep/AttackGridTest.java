@@ -38,7 +38,7 @@ class AttackGridTest {
     }
 
     @Test
-    void theErrorSuggestsTheExcludeEntryAndTheEntryMakesTheGridValid() {
+    void theErrorSuggestsTheExcludeEntryAndTheEntryMakesTheGridValid() throws Exception {
         Sweep crossed = SweepLoader.parse("s.yaml", SWEEP, List.of());
         String message = assertThrows(UserError.class, () -> validate(crossed)).getMessage();
         assertTrue(message.startsWith("s.yaml:11:27: attack.name: norm 'constant' cannot wrap norm 'gn': "), message);
