@@ -77,7 +77,8 @@ class InstrumentsIT {
             double precise = m.path("final_val_acc_precise").asDouble();
             double batchStats = m.path("final_val_acc_batch").asDouble();
             assertEquals(m.path("final_val_acc").asDouble(), ema, 0.0, "final_val_acc is the ema one");
-            assertTrue(ema < 0.2, "ema near chance (10 classes): " + m);
+            assertTrue(ema < 0.25, "ema near chance (10 classes): " + m);
+            assertTrue(precise - ema > 0.3, "precise recovers: " + m);
             assertTrue(precise > 0.5, "precise far above chance: " + m);
             assertTrue(Math.abs(precise - batchStats) < 0.05, "precise within a few points of batch at the training batch size: " + m);
         }
