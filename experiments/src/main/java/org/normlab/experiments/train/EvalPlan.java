@@ -21,4 +21,12 @@ public record EvalPlan(List<String> stats, int preciseImages, Supplier<BatchSour
     public boolean has(String stat) {
         return stats.contains(stat);
     }
+
+    /**
+     * Whether final_val_acc_ema is written: when ema is asked for together with another
+     * evaluation. The default, [ema] alone, is today's result.json (final_val_acc is the ema one).
+     */
+    public boolean writesEma() {
+        return has("ema") && stats.size() > 1;
+    }
 }

@@ -130,7 +130,7 @@ public final class TrialRunner {
             metrics = new TrialResult.Metrics(last.valAcc(), best.valAcc(), best.epoch(), last.trainAcc(),
                     last.valLoss(), params, trainImgS, wall, history.size(),
                     last.valAccByComponent().isEmpty() ? null : last.valAccByComponent(),
-                    status == TrialStatus.COMPLETED && evalPlan.has("ema") ? last.valAcc() : null,
+                    status == TrialStatus.COMPLETED && evalPlan.writesEma() ? last.valAcc() : null,
                     finalEvals.get("final_val_acc_precise"), finalEvals.get("final_val_acc_batch"));
         } else if (params != null) {
             metrics = new TrialResult.Metrics(null, null, null, null, null, params, null, wall, 0, null, null, null, null);
