@@ -33,8 +33,21 @@ public final class Estimate {
         double smallBatchPenalty = c.data().batchSize() < 32 ? 1.9 : 1.0;
         double trainImages = (double) Math.min(shape.trainSize(), positiveOr(c.data().trainSubset(), shape.trainSize()));
         double valImages = (double) Math.min(shape.valSize(), positiveOr(c.data().valSubset(), shape.valSize()));
-        double seconds = c.epochs() * (trainImages * smallBatchPenalty + valImages / 3) * cost / RESNET20_IMAGES_PER_SECOND;
+        double seconds = (c.epochs() * (trainImages * smallBatchPenalty + valImages / 3) + finalEvalImages(c, valImages))
+                * cost / RESNET20_IMAGES_PER_SECOND;
         return Duration.ofSeconds((long) Math.ceil(seconds + 3));
+    }
+
+    /** eval.stats after training, in train-image equivalents: forward passes cost about a third of a step. */
+    private static double finalEvalImages(TrialConfig c, double valImages) {
+        double images = 0;
+        if (c.eval().stats().contains("precise")) {
+            images += (c.eval().preciseImages() + valImages) / 3;
+        }
+        if (c.eval().stats().contains("batch")) {
+            images += valImages / 3;
+        }
+        return images;
     }
 
     private static int positiveOr(int value, int fallback) {

@@ -16,16 +16,34 @@ import java.util.Map;
  */
 public final class TrainingLoop {
 
-    /** How the loop ended. */
-    public record Outcome(List<EpochMetrics> history, Integer divergedEpoch) {}
+    /**
+     * How the loop ended.
+     *
+     * @param finalEvals the {@link FinalEvaluation}'s metrics; empty when the trial diverged
+     */
+    public record Outcome(List<EpochMetrics> history, Integer divergedEpoch, Map<String, Double> finalEvals) {}
 
     private final NDManager manager;
     private final TrainStep step;
     private final LrSchedule schedule;
     private final int epochs;
     private final EpochListener listener;
+    private final StepListener stepListener;
+    private final FinalEvaluation finalEvaluation;
+    private long stepsDone;
 
     public TrainingLoop(Block model, NDManager manager, TrainingPlan plan, EpochListener listener) {
+        this(model, manager, plan, listener, StepListener.NONE, FinalEvaluation.NONE);
+    }
+
+    /**
+     * @param stepListener called around every optimizer step (log.layers)
+     * @param finalEvaluation run after the last epoch unless the trial diverged (eval.stats)
+     */
+    public TrainingLoop(Block model, NDManager manager, TrainingPlan plan, EpochListener listener,
+            StepListener stepListener, FinalEvaluation finalEvaluation) {
+        this.stepListener = stepListener;
+        this.finalEvaluation = finalEvaluation;
         this.manager = manager;
         this.step = new TrainStep(model, manager, new CrossEntropy(plan.labelSmoothing()),
                 plan.momentum(), plan.weightDecay(), plan.nesterov());
@@ -41,14 +59,15 @@ public final class TrainingLoop {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 EpochMetrics m = epoch(train, val, epoch);
                 if (!m.isFinite()) {
-                    return new Outcome(history, epoch + 1);
+                    return new Outcome(history, epoch + 1, Map.of());
                 }
                 history.add(m);
                 boolean best = m.valAcc() > bestAcc;
                 bestAcc = Math.max(bestAcc, m.valAcc());
                 listener.onEpoch(m, best);
             }
-            return new Outcome(history, null);
+            int last = epochs - 1;
+            return new Outcome(history, null, finalEvaluation.evaluate(source -> evaluate(source, last).accuracy()));
         } finally {
             step.close();
         }
@@ -74,7 +93,9 @@ public final class TrainingLoop {
             }
             t.lastLr = schedule.at(epoch, t.images / epochSize);
             long n = x.getShape().get(0);
+            stepListener.beforeStep(stepsDone, epoch);
             TrainStep.Result r = step.step(x, y, t.lastLr);
+            stepListener.afterStep(stepsDone++, epoch);
             if (!Float.isFinite(r.loss())) {
                 t.finite = false;
                 return;
