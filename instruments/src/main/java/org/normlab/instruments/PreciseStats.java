@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
 import org.normlab.norm.EngineConstants;
 import org.normlab.norm.RunningStats;
 import org.normlab.norm.Standardizer;
@@ -60,10 +61,24 @@ public final class PreciseStats implements AutoCloseable {
      *     (the trained statistics are put back before either is thrown)
      */
     public static PreciseStats install(Block model, ParameterStore store, Iterator<NDList> batches) {
+        if (!batches.hasNext()) {
+            throw new IllegalArgumentException("precise statistics need at least one batch, got none");
+        }
+        return install(model, store, batches::forEachRemaining);
+    }
+
+    /**
+     * The same for batch sources that push their batches to a callback (a loader that owns each
+     * batch only for the duration of the call): {@code feed} hands every batch to the sink it is
+     * given, then returns. It is not called when the model has no running statistics.
+     *
+     * @throws IllegalArgumentException when the feed gives no batch
+     */
+    public static PreciseStats install(Block model, ParameterStore store, Consumer<Consumer<NDList>> feed) {
         List<NormLayer> layers = NormLayers.find(model);
         RunningStatsSnapshot ema = RunningStatsSnapshot.take(layers);
         try {
-            int count = accumulate(model, store, layers, batches);
+            int count = accumulate(model, store, layers, feed);
             return new PreciseStats(ema, RunningStatsSnapshot.take(layers), count);
         } catch (RuntimeException e) {
             ema.restore();
@@ -72,35 +87,34 @@ public final class PreciseStats implements AutoCloseable {
         }
     }
 
-    private static int accumulate(Block model, ParameterStore store, List<NormLayer> layers, Iterator<NDList> batches) {
-        if (!batches.hasNext()) {
-            throw new IllegalArgumentException("precise statistics need at least one batch, got none");
-        }
+    private static int accumulate(Block model, ParameterStore store, List<NormLayer> layers, Consumer<Consumer<NDList>> feed) {
         if (layers.isEmpty()) {
             return 0;
         }
         List<Recorder> recorders = new ArrayList<>();
-        int count = 0;
+        int[] count = {0};
         try (NDManager sums = NDManager.newBaseManager(layers.get(0).block().storedRunningStats().mean().getDevice());
                 StepSwap swap = new StepSwap(layers, (layer, step) -> {
                     Recorder r = new Recorder(layer, step, sums);
                     recorders.add(r);
                     return r;
                 })) {
-            while (batches.hasNext()) {
-                NDList inputs = batches.next();
+            feed.accept(inputs -> {
                 try (NDManager scope = inputs.head().getManager().newSubManager()) {
                     inputs.tempAttach(scope);
                     model.forward(store, inputs, true);
                 }
-                count++;
+                count[0]++;
                 for (Recorder r : recorders) {
-                    r.checkCalled(count);
+                    r.checkCalled(count[0]);
                 }
+            });
+            if (count[0] == 0) {
+                throw new IllegalArgumentException("precise statistics need at least one batch, got none");
             }
             recorders.forEach(Recorder::install);
         }
-        return count;
+        return count[0];
     }
 
     /** The running statistics training left (what closing restores). */

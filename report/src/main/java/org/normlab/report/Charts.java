@@ -56,7 +56,7 @@ final class Charts {
 
     private final Report report;
     private final Path dir;
-    private final Map<String, Color> colors = new LinkedHashMap<>();
+    final Map<String, Color> colors = new LinkedHashMap<>();
     private final List<Figure> figures = new ArrayList<>();
 
     private Charts(Report report, Path dir) {
@@ -84,6 +84,7 @@ final class Charts {
                 charts.accuracyVs(key);
             }
         }
+        InstrumentCharts.write(charts, report);
         return charts.figures;
     }
 
@@ -129,13 +130,13 @@ final class Charts {
         return series(name, ChartData.curve(trials, accuracy));
     }
 
-    private static YIntervalSeries series(String name, List<ChartData.Point> points) {
+    static YIntervalSeries series(String name, List<ChartData.Point> points) {
         YIntervalSeries s = new YIntervalSeries(name);
         points.forEach(p -> s.add(p.x(), p.mean(), p.lower(), p.upper()));
         return s;
     }
 
-    private static XYPlot xyPlot(YIntervalSeriesCollection data, String yLabel, List<Color> seriesColors) {
+    static XYPlot xyPlot(YIntervalSeriesCollection data, String yLabel, List<Color> seriesColors) {
         NumberAxis y = new NumberAxis(yLabel);
         y.setAutoRangeIncludesZero(false);
         DeviationRenderer r = new DeviationRenderer(true, false);
@@ -262,7 +263,7 @@ final class Charts {
                         + (panels.size() > 1 ? " One panel per combination of the other swept settings." : ""));
     }
 
-    private static ValueAxis log2Axis(String label) {
+    static ValueAxis log2Axis(String label) {
         LogAxis axis = new LogAxis(label + " (log scale)");
         axis.setBase(2);
         axis.setTickUnit(new NumberTickUnit(1));
@@ -270,7 +271,7 @@ final class Charts {
         return axis;
     }
 
-    private void writePanels(List<JFreeChart> panels, String baseName, String title, int w, int h, String caption)
+    void writePanels(List<JFreeChart> panels, String baseName, String title, int w, int h, String caption)
             throws IOException {
         int pages = (panels.size() + PANELS_PER_FILE - 1) / PANELS_PER_FILE;
         for (int p = 0; p < pages; p++) {
@@ -283,7 +284,7 @@ final class Charts {
     }
 
     /** A panel's title: the settings it shows; none when it shows all trials. */
-    private String title(Settings context) {
+    String title(Settings context) {
         return context.isEmpty() ? null : context.label(report.data().sweptKeys());
     }
 
@@ -291,7 +292,7 @@ final class Charts {
         return context.isEmpty() ? "all trials" : title(context);
     }
 
-    private static JFreeChart chart(String title, Plot plot) {
+    static JFreeChart chart(String title, Plot plot) {
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         LegendTitle legend = chart.getLegend();
@@ -300,7 +301,7 @@ final class Charts {
         return chart;
     }
 
-    private static void style(XYPlot plot) {
+    static void style(XYPlot plot) {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(GRID);
         plot.setRangeGridlinePaint(GRID);

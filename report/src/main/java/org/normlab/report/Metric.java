@@ -40,6 +40,16 @@ public record Metric(String name, String label, Direction direction, Double defa
     public static final List<Metric> STANDARD =
             List.of(FINAL_VAL_ACC, BEST_VAL_ACC, FINAL_TRAIN_ACC, FINAL_VAL_LOSS, PARAMS, TRAIN_IMG_S);
 
+    /** eval.stats (final_val_acc is the ema one); in a trial's metrics only when it asked for them. */
+    public static final Metric FINAL_VAL_ACC_EMA =
+            new Metric("final_val_acc_ema", "final val acc [ema]", Direction.HIGHER_IS_BETTER, 0.02, 4);
+    public static final Metric FINAL_VAL_ACC_PRECISE =
+            new Metric("final_val_acc_precise", "final val acc [precise]", Direction.HIGHER_IS_BETTER, 0.02, 4);
+    public static final Metric FINAL_VAL_ACC_BATCH =
+            new Metric("final_val_acc_batch", "final val acc [batch]", Direction.HIGHER_IS_BETTER, 0.02, 4);
+
+    public static final List<Metric> EVAL_STATS = List.of(FINAL_VAL_ACC_EMA, FINAL_VAL_ACC_PRECISE, FINAL_VAL_ACC_BATCH);
+
     static final String COMPONENT_PREFIX = "val_acc.";
 
     /** The validation accuracy on one component of a mixed dataset. */
@@ -51,6 +61,11 @@ public record Metric(String name, String label, Direction direction, Double defa
     /** The metric called {@code name}, or null when there is no such metric. */
     public static Metric byName(String name) {
         for (Metric m : STANDARD) {
+            if (m.name.equals(name)) {
+                return m;
+            }
+        }
+        for (Metric m : EVAL_STATS) {
             if (m.name.equals(name)) {
                 return m;
             }

@@ -46,9 +46,12 @@ public final class Report {
         return new Report(data, metrics, rows, comparisons);
     }
 
-    /** The standard metrics and one per dataset component that any result has. */
+    /** The standard metrics, the eval.stats ones and one per dataset component that any result has. */
     private static List<Metric> metrics(List<TrialOutcome> results) {
         List<Metric> metrics = new ArrayList<>(Metric.STANDARD);
+        Metric.EVAL_STATS.stream()
+                .filter(m -> results.stream().anyMatch(r -> r.metrics().containsKey(m.name())))
+                .forEach(metrics::add);
         Set<String> components = new TreeSet<>();
         for (TrialOutcome r : results) {
             r.metrics().keySet().stream().filter(k -> k.startsWith(Metric.COMPONENT_PREFIX)).forEach(components::add);

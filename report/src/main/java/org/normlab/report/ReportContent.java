@@ -131,15 +131,26 @@ final class ReportContent {
                 + "when that row exists). Difference = mean final val accuracy of the norm − that of the reference, "
                 + "over seeds. **Welch 95% CI**: Welch's t-interval (unequal variances, Welch–Satterthwaite df); "
                 + "undefined when either side has n < 2.");
+        comparisonTable(Metric.FINAL_VAL_ACC);
+        for (Metric m : List.of(Metric.FINAL_VAL_ACC_PRECISE, Metric.FINAL_VAL_ACC_BATCH)) {
+            if (report.metrics().contains(m)) {
+                doc.paragraph("The same with " + m.label() + " (eval.stats; `final val acc` is the ema one):");
+                comparisonTable(m);
+            }
+        }
+    }
+
+    /** Each norm against its reference on metric {@code m}. */
+    private void comparisonTable(Metric m) {
         List<List<String>> rows = new ArrayList<>();
         for (NormComparison c : report.comparisons()) {
-            Summary a = c.row().summary(Metric.FINAL_VAL_ACC);
+            Summary a = c.row().summary(m);
             if (c.reference() == null) {
                 rows.add(List.of(context(c.context()), c.label(), a.n() + " vs —", "—", "no reference row", "—", "—"));
                 continue;
             }
-            Summary b = c.reference().summary(Metric.FINAL_VAL_ACC);
-            WelchInterval ci = c.interval();
+            Summary b = c.reference().summary(m);
+            WelchInterval ci = m.equals(Metric.FINAL_VAL_ACC) ? c.interval() : WelchInterval.of(a, b, Report.LEVEL);
             rows.add(List.of(
                     context(c.context()),
                     c.label(),
@@ -150,7 +161,7 @@ final class ReportContent {
                     ci.defined() ? (ci.excludesZero() ? "yes" : "no") : "—"));
         }
         doc.table(
-                List.of("other settings", "comparison", "n", "difference (final val acc)", "Welch 95% CI", "df",
+                List.of("other settings", "comparison", "n", "difference (" + m.label() + ")", "Welch 95% CI", "df",
                         "CI excludes 0"),
                 rows,
                 List.of(false, false, true, true, true, true, false));

@@ -171,7 +171,7 @@ final class ResultFiles {
         if (!m.isObject()) {
             return values;
         }
-        for (Metric metric : Metric.STANDARD) {
+        for (Metric metric : java.util.stream.Stream.concat(Metric.STANDARD.stream(), Metric.EVAL_STATS.stream()).toList()) {
             double v = number(m.get(metric.name()));
             if (!Double.isNaN(v)) {
                 values.put(metric.name(), v);

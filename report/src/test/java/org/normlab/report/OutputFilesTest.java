@@ -41,7 +41,7 @@ class OutputFilesTest {
             pngs = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().toList();
         }
         assertEquals(List.of("accuracy_by_norm.png", "accuracy_vs_data_batch_size.png", "accuracy_vs_model_depth.png",
-                "learning_curves.png"), pngs);
+                "error_vs_batch_size.png", "learning_curves.png"), pngs);
         for (String name : pngs) {
             BufferedImage img = ImageIO.read(dir.resolve(name).toFile());
             assertNotNull(img, name + " decodes");

@@ -19,6 +19,8 @@ public final class FileNames {
     public static final String CONFIG = "config.yaml";
     /** In each trial's folder: one row per epoch. */
     public static final String METRICS = "metrics.csv";
+    /** In each trial's folder, with log.layers: one row per norm layer and sample point. */
+    public static final String LAYERS = "layers.csv";
 
     private FileNames() {}
 }

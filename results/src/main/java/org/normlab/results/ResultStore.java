@@ -215,23 +215,37 @@ public final class ResultStore implements AutoCloseable {
      * @return the number of rows written
      */
     public int writeResultsCsv(List<String> axes, List<PlanRow> plan) throws IOException {
+        List<TrialResult> results = new ArrayList<>();
+        List<PlanRow> rowsPlan = new ArrayList<>();
+        for (PlanRow t : plan) {
+            TrialResult r = read(t.trialId());
+            if (r != null) {
+                results.add(r);
+                rowsPlan.add(t);
+            }
+        }
+        List<String> metricColumns = new ArrayList<>(METRIC_COLUMNS);
+        // eval.stats columns only when some trial has them, in their fixed order.
+        for (String c : TrialResult.Metrics.EVAL_STATS_METRICS) {
+            if (results.stream().anyMatch(r -> r.metrics() != null && !JSON.valueToTree(r.metrics()).path(c).isMissingNode())) {
+                metricColumns.add(c);
+            }
+        }
         CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
         schema.addColumn("trial_id").addColumn("status").addColumn("seed");
         axes.forEach(schema::addColumn);
-        METRIC_COLUMNS.forEach(schema::addColumn);
+        metricColumns.forEach(schema::addColumn);
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (PlanRow t : plan) {
-            TrialResult r = read(t.trialId());
-            if (r == null) {
-                continue;
-            }
+        for (int i = 0; i < results.size(); i++) {
+            TrialResult r = results.get(i);
+            PlanRow t = rowsPlan.get(i);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("trial_id", r.trialId());
             row.put("status", r.status().id());
             row.put("seed", r.seed());
             axes.forEach(a -> row.put(a, t.swept().get(a)));
             JsonNode m = JSON.valueToTree(r.metrics());
-            METRIC_COLUMNS.forEach(c -> row.put(c, m == null || m.path(c).isNull() ? "" : m.path(c).asText()));
+            metricColumns.forEach(c -> row.put(c, m == null || m.path(c).isNull() || m.path(c).isMissingNode() ? "" : m.path(c).asText()));
             rows.add(row);
         }
         AtomicFiles.write(dir.resolve(FileNames.RESULTS_CSV), new CsvMapper().writer(schema.build()).writeValueAsBytes(rows));

@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.normlab.data.ImageShape;
 import org.normlab.experiments.UserError;
 import org.normlab.experiments.train.CrossEntropy;
+import org.normlab.experiments.train.LayerLog;
 import org.normlab.experiments.train.Memory;
 import org.normlab.experiments.train.TrainStep;
 import org.normlab.models.ModelSpec;
@@ -59,15 +63,20 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--iters", paramLabel = "I", description = "timed iterations (default ${DEFAULT-VALUE})")
     int iters = 40;
 
+    @Option(names = "--layers-every", paramLabel = "K",
+            description = "sample layers.csv every K training steps, as log.layers.every_steps does (default 0 = off); "
+                    + "compare with a run without it for the per-layer log's overhead")
+    int layersEvery = 0;
+
     @Mixin CommonOptions common;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         if (!mode.matches("train|eval|both")) {
             throw new UserError("--mode must be train, eval or both (got '" + mode + "')");
         }
-        if (batch < 1 || iters < 1 || warmup < 0) {
-            throw new UserError("--batch and --iters must be at least 1, --warmup at least 0");
+        if (batch < 1 || iters < 1 || warmup < 0 || layersEvery < 0) {
+            throw new UserError("--batch and --iters must be at least 1, --warmup and --layers-every at least 0");
         }
         NormRegistry registry = common.registry();
         NormFactory factory = registry.factory(norm, normOptions);
@@ -91,8 +100,13 @@ public class BenchCommand implements Callable<Integer> {
                 ys[i] = manager.randomInteger(0, classes, new Shape(batch), DataType.INT64).toType(DataType.FLOAT32, false);
             }
             String prefix = String.format(Locale.ROOT, "RESULT model=%s norm=%s", model, norm);
-            String suffix = String.format(Locale.ROOT, "batch=%d in=%s iters=%d", batch, input, iters);
+            String suffix = String.format(Locale.ROOT, "batch=%d in=%s iters=%d", batch, input, iters)
+                    + (layersEvery > 0 ? " layers_every=" + layersEvery : "");
             if (!mode.equals("eval")) {
+                Path layersFile = layersEvery > 0 ? Files.createTempFile("bench-layers", ".csv") : null;
+                LayerLog layers = layersEvery > 0
+                        ? new LayerLog(new LayerLog.Plan(layersEvery, 0, b -> norm), block, layersFile, norm, line -> {})
+                        : null;
                 try (TrainStep step = new TrainStep(block, manager, new CrossEntropy(0), 0.9, 5e-4, false)) {
                     float loss = 0;
                     long t0 = 0;
@@ -109,8 +123,17 @@ public class BenchCommand implements Callable<Integer> {
                             NDArray y = ys[it % 4].duplicate();
                             x.attach(scope);
                             y.attach(scope);
+                            if (layers != null) {
+                                layers.beforeStep(it, 0);
+                            }
                             loss = step.step(x, y, 0.05f).loss();
+                            if (layers != null) {
+                                layers.afterStep(it, 0);
+                            }
                         }
+                    }
+                    if (layers != null) {
+                        layers.write(); // as at an epoch's end
                     }
                     double sec = (System.nanoTime() - t0) / 1e9;
                     System.out.printf(Locale.ROOT, "%s mode=train %s sec=%.3f img_s=%.1f ms_iter=%.1f loss=%.4f%n",
@@ -119,6 +142,10 @@ public class BenchCommand implements Callable<Integer> {
                         double end = Memory.residentMegabytes();
                         System.out.printf(Locale.ROOT, "MEMORY rss_mb_at_iter_100=%.1f rss_mb_at_iter_%d=%.1f growth_pct=%.2f%n",
                                 rssAt100, warmup + iters, end, 100 * (end - rssAt100) / rssAt100);
+                    }
+                } finally {
+                    if (layersFile != null) {
+                        Files.deleteIfExists(layersFile);
                     }
                 }
             }

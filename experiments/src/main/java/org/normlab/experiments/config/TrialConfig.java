@@ -21,7 +21,8 @@ public record TrialConfig(
         // resume (issue 18) and steps budgets (issue 17)
         CheckpointConfig checkpoint,
         Integer steps,
-        EvalConfig eval) {
+        EvalConfig eval,
+        LogConfig log) {
 
     public static final List<String> DATASETS = List.of("fashion-mnist", "cifar10", "cifar100", "synthetic", "mix");
 
@@ -41,6 +42,7 @@ public record TrialConfig(
             p.atLeast(steps, 1, "steps");
         }
         eval.validate(p);
+        log.validate(p);
     }
 
     /** Evaluations every this many steps with a {@code steps} budget: as set, else a tenth of it (at least 1). */
@@ -163,9 +165,28 @@ public record TrialConfig(
         }
     }
 
-    /** SGD with momentum, PyTorch semantics. */
-    public record OptimizerConfig(String name, double lr, double momentum, boolean nesterov, double weightDecay) {
+    /**
+     * SGD with momentum, PyTorch semantics. The lr used is {@code lr} scaled by {@code
+     * lr_scaling} with the batch size against {@code reference_batch} (Goyal et al. 2017: linear;
+     * Hoffer et al. 2017: sqrt).
+     */
+    public record OptimizerConfig(String name, double lr, double momentum, boolean nesterov, double weightDecay,
+            String lrScaling, int referenceBatch) {
+        public static final List<String> LR_SCALINGS = List.of("none", "linear", "sqrt");
+
+        /** lr x (batch / reference_batch), its square root, or lr itself. */
+        public double scaledLr(int batchSize) {
+            double ratio = (double) batchSize / referenceBatch;
+            return switch (lrScaling) {
+                case "linear" -> lr * ratio;
+                case "sqrt" -> lr * Math.sqrt(ratio);
+                default -> lr;
+            };
+        }
+
         void validate(Problems p) {
+            p.oneOf(lrScaling, LR_SCALINGS, "optimizer.lr_scaling");
+            p.atLeast(referenceBatch, 1, "optimizer.reference_batch");
             p.oneOf(name, List.of("sgd"), "optimizer.name");
             p.require(lr > 0, "optimizer.lr", "must be > 0 (got " + lr + ")");
             p.require(momentum >= 0 && momentum < 1, "optimizer.momentum", "must be in [0, 1) (got " + momentum + ")");
@@ -197,12 +218,55 @@ public record TrialConfig(
         }
     }
 
-    /** When a {@code steps} budget evaluates besides at its end (null: every tenth of the budget). */
-    public record EvalConfig(Integer everySteps) {
+    // ---- instruments for batch-noise research (issue 17): eval.stats, log.layers
+
+    /**
+     * How a trained model is evaluated at the end (Wu and Johnson 2021): {@code ema} with the
+     * running statistics, {@code precise} with population statistics recomputed over
+     * {@code precise_images} training images, {@code batch} with batch statistics at
+     * {@code batch_size} (null: data.batch_size). With a {@code steps} budget, {@code every_steps}
+     * says when to evaluate besides at its end (null: every tenth of the budget).
+     */
+    public record EvalConfig(Integer everySteps, List<String> stats, int preciseImages, Integer batchSize) {
+        public static final List<String> STATS = List.of("ema", "precise", "batch");
+
         void validate(Problems p) {
+            p.require(!stats.isEmpty(), "eval.stats", "must list at least one of " + String.join(", ", STATS));
+            for (String s : stats) {
+                p.oneOf(s, STATS, "eval.stats");
+            }
+            p.require(stats.stream().distinct().count() == stats.size(), "eval.stats",
+                    "lists a value twice (got " + stats + ")");
+            p.atLeast(preciseImages, 1, "eval.precise_images");
             if (everySteps != null) {
                 p.atLeast(everySteps, 1, "eval.every_steps");
             }
+            if (batchSize != null) {
+                p.atLeast(batchSize, 1, "eval.batch_size");
+            }
+        }
+
+        /** data.batch_size unless eval.batch_size is set. */
+        public int batchSizeOr(int trainingBatch) {
+            return batchSize != null ? batchSize : trainingBatch;
+        }
+    }
+
+    /** Per-trial logs beyond metrics.csv. */
+    public record LogConfig(LayersLogConfig layers) {
+        void validate(Problems p) {
+            layers.validate(p);
+        }
+    }
+
+    /** layers.csv: every norm layer's batch-noise probes every {@code every_steps} steps; 0 = off. */
+    public record LayersLogConfig(int everySteps) {
+        public boolean enabled() {
+            return everySteps > 0;
+        }
+
+        void validate(Problems p) {
+            p.atLeast(everySteps, 0, "log.layers.every_steps");
         }
     }
 

@@ -34,8 +34,22 @@ public final class Estimate {
         double trainImages = (double) Math.min(shape.trainSize(), positiveOr(c.data().trainSubset(), shape.trainSize()));
         double valImages = (double) Math.min(shape.valSize(), positiveOr(c.data().valSubset(), shape.valSize()));
         double epochs = c.steps() != null ? (double) c.steps() * c.data().batchSize() / Math.max(1, trainImages) : c.epochs();
-        double seconds = epochs * (trainImages * smallBatchPenalty + valImages / 3) * cost / RESNET20_IMAGES_PER_SECOND;
+        double evaluations = c.steps() != null ? Math.ceil((double) c.steps() / c.evalEverySteps()) : c.epochs();
+        double seconds = (epochs * trainImages * smallBatchPenalty + evaluations * valImages / 3 + finalEvalImages(c, valImages))
+                * cost / RESNET20_IMAGES_PER_SECOND;
         return Duration.ofSeconds((long) Math.ceil(seconds + 3));
+    }
+
+    /** eval.stats after training, in train-image equivalents: forward passes cost about a third of a step. */
+    private static double finalEvalImages(TrialConfig c, double valImages) {
+        double images = 0;
+        if (c.eval().stats().contains("precise")) {
+            images += (c.eval().preciseImages() + valImages) / 3;
+        }
+        if (c.eval().stats().contains("batch")) {
+            images += valImages / 3;
+        }
+        return images;
     }
 
     private static int positiveOr(int value, int fallback) {

@@ -120,27 +120,22 @@ public final class SweepRunner {
         }
     }
 
-    /**
-     * The trials a run still has to do; a rerun skips those that completed or diverged (failures
-     * run again). A finished trial whose provenance changed is stale: skipped and reported (and
-     * listed in stale.json for the report), or rerun with {@code --rerun-stale}.
-     */
+    /** The trials a run still has to do, by the {@link SkipRule}; stale ones it skips are reported and listed in stale.json. */
     private List<Trial> unfinished(Sweep sweep, ResultStore store, Progress progress, boolean rerunStale) throws IOException {
         List<Trial> pending = new ArrayList<>();
         Map<String, List<String>> stale = new LinkedHashMap<>();
-        Staleness staleness = new Staleness(core.getInstance(NormRegistry.class));
+        SkipRule rule = new SkipRule(core.getInstance(NormRegistry.class), rerunStale);
         int total = sweep.trials().size();
         for (Trial trial : sweep.trials()) {
-            TrialResult previous = store.read(trial.id());
-            List<String> changes = previous == null ? List.of() : staleness.changes(trial, previous);
-            if (previous == null || !previous.status().isFinished() || (rerunStale && !changes.isEmpty())) {
+            SkipRule.Decision d = rule.decide(trial, store.read(trial.id()));
+            if (d.run()) {
                 pending.add(trial);
-            } else if (changes.isEmpty()) {
-                progress.trialSkipped(trial.index() + 1, total, trial.id(), previous.status().id());
+            } else if (!d.stale()) {
+                progress.trialSkipped(trial.index() + 1, total, trial.id(), d.previous().status().id());
             } else {
-                stale.put(trial.id(), changes);
+                stale.put(trial.id(), d.changes());
                 console.printf("trial %d/%d %s already %s but %s; skipped (--rerun-stale reruns it)%n",
-                        trial.index() + 1, total, trial.id(), previous.status().id(), Staleness.describe(changes));
+                        trial.index() + 1, total, trial.id(), d.previous().status().id(), d.describeStale());
             }
         }
         StaleTrials.write(store.dir(), stale);
@@ -199,19 +194,17 @@ public final class SweepRunner {
             sweep.excluded().forEach(x -> console.printf("       %s  (%s)%n", settings(x.point()), x.by()));
         }
         Duration total = Duration.ZERO;
-        Staleness staleness = new Staleness(core.getInstance(NormRegistry.class));
+        SkipRule rule = new SkipRule(core.getInstance(NormRegistry.class), rerunStale);
         int stale = 0;
         for (Trial t : sweep.trials()) {
             Duration d = Estimate.of(t.config(), shapes.get(t.id()));
-            TrialResult r = previous.read(t.id());
-            List<String> changes = r == null ? List.of() : staleness.changes(t, r);
-            String state = "";
-            if (r != null && r.status().isFinished()) {
-                stale += changes.isEmpty() ? 0 : 1;
-                state = changes.isEmpty() ? "  [" + r.status() + ", skipped]"
-                        : "  [" + r.status() + ", " + Staleness.describe(changes) + (rerunStale ? ", reruns]" : ", skipped]");
-            }
-            if (!state.endsWith("skipped]")) {
+            SkipRule.Decision decision = rule.decide(t, previous.read(t.id()));
+            boolean finished = decision.previous() != null && decision.previous().status().isFinished();
+            String state = !finished ? ""
+                    : "  [" + decision.previous().status() + (decision.stale() ? ", " + decision.describeStale() : "")
+                            + (decision.run() ? ", reruns]" : ", skipped]");
+            stale += decision.stale() ? 1 : 0;
+            if (decision.run()) {
                 total = total.plus(d);
             }
             console.printf(Locale.ROOT, "  %3d  %s  seed=%d  %s  ~%s%s%n", t.index() + 1, t.id(), t.seed(), settings(t),

@@ -28,6 +28,11 @@ public final class Progress implements EpochListener {
         out.printf(Locale.ROOT, "trial %d/%d %s already %s, skipped%n", number, total, id, status);
     }
 
+    /** A one-line note about the run (an eval or log setting that does not apply to a norm). */
+    public void note(String line) {
+        out.printf(Locale.ROOT, "%snote: %s%n", terminal ? "\r" : "", line);
+    }
+
     @Override
     public void onBatch(int epoch, int done, int total, double loss) {
         if (!terminal) {

@@ -36,8 +36,10 @@ public final class TrainingLoop {
      * @param history this run's rows (a resumed run's earlier rows are in its checkpoint)
      * @param steps optimizer steps done in the whole trial
      * @param epochsCompleted full passes over the training data
+     * @param finalEvals the {@link FinalEvaluation}'s metrics; empty when the trial diverged
      */
-    public record Outcome(List<EpochMetrics> history, Integer divergedEpoch, long steps, int epochsCompleted) {}
+    public record Outcome(
+            List<EpochMetrics> history, Integer divergedEpoch, long steps, int epochsCompleted, Map<String, Double> finalEvals) {}
 
     /** Where a snapshot's checkpoint goes; returns a line saying what was saved where. */
     @FunctionalInterface
@@ -63,6 +65,8 @@ public final class TrainingLoop {
     private final EpochListener listener;
     private final Checkpoints checkpoints;
     private final Stop stop;
+    private final StepListener stepListener;
+    private final FinalEvaluation finalEvaluation;
     private final long seed;
     private final List<ResumableRandom> streams;
     private final List<EpochMetrics> history = new ArrayList<>();
@@ -70,11 +74,19 @@ public final class TrainingLoop {
     private Integer divergedEpoch;
     private long periodStart;
     private double periodTrainSeconds;
+    private String lastSaved;
+    private boolean finalPhase;
 
-    /** @param seed the trial's seed, from which the engine is reseeded before every step */
+    /**
+     * @param seed the trial's seed, from which the engine is reseeded before every step
+     * @param stepListener called around every optimizer step (log.layers)
+     * @param finalEvaluation run after the last epoch unless the trial diverged (eval.stats)
+     */
     public TrainingLoop(Block model, NDManager manager, TrainingPlan plan, EpochListener listener,
-            Checkpoints checkpoints, Stop stop, long seed) {
+            Checkpoints checkpoints, Stop stop, long seed, StepListener stepListener, FinalEvaluation finalEvaluation) {
         this.model = model;
+        this.stepListener = stepListener;
+        this.finalEvaluation = finalEvaluation;
         this.manager = manager;
         this.step = new TrainStep(model, manager, new CrossEntropy(plan.labelSmoothing()),
                 plan.momentum(), plan.weightDecay(), plan.nesterov());
@@ -120,7 +132,18 @@ public final class TrainingLoop {
                     at.nextEpoch();
                 }
             }
-            return new Outcome(history, divergedEpoch, at.step, at.epoch);
+            if (divergedEpoch != null) {
+                return new Outcome(history, divergedEpoch, at.step, at.epoch, Map.of());
+            }
+            // a stop from here on resumes from the state saved before the final evaluations (whose
+            // installed statistics must not end up in a checkpoint)
+            if (lastSaved == null) {
+                lastSaved = checkpoints.save(snapshot());
+            }
+            finalPhase = true;
+            int last = Math.max(0, at.epoch - 1);
+            Map<String, Double> finalEvals = finalEvaluation.evaluate(source -> evaluate(source, last).accuracy());
+            return new Outcome(history, null, at.step, at.epoch, finalEvals);
         } finally {
             step.close();
         }
@@ -133,7 +156,7 @@ public final class TrainingLoop {
 
     private void stopIfRequested() {
         if (stop.requested()) {
-            throw new Stopped(stop, checkpoints.save(snapshot()));
+            throw new Stopped(stop, finalPhase ? lastSaved : checkpoints.save(snapshot()));
         }
     }
 
@@ -197,7 +220,9 @@ public final class TrainingLoop {
                 at.lastLr = steps == null ? schedule.at(epoch, at.images / epochSize) : schedule.at((int) at.step, 0);
                 long n = x.getShape().get(0);
                 Engine.getInstance().setRandomSeed(stepSeed(seed, at.step));
+                stepListener.beforeStep(at.step, epoch);
                 TrainStep.Result r = step.step(x, y, at.lastLr);
+                stepListener.afterStep(at.step, epoch);
                 if (!Float.isFinite(r.loss())) {
                     divergedEpoch = epoch + 1;
                     throw new EpochEnds();
@@ -273,6 +298,7 @@ public final class TrainingLoop {
         periodStart = System.nanoTime();
         periodTrainSeconds = 0;
         String saved = checkpoints.save(snapshot());
+        lastSaved = saved;
         if (stop.requested()) {
             throw new Stopped(stop, saved);
         }

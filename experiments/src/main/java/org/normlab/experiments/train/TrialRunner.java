@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import org.normlab.results.AtomicFiles;
 import org.normlab.results.Provenance;
+import org.normlab.results.FileNames;
 import org.normlab.results.ResultStore;
 import org.normlab.results.TrialResult;
 import org.normlab.results.TrialStatus;
@@ -45,6 +46,9 @@ public final class TrialRunner {
     private final TrialInputs inputs;
     private final TrainingPlan plan;
     private final Set<EpochListener> listeners;
+    private final EvalPlan evalPlan;
+    private final LayerLog.Plan layersPlan;
+    private final Progress progress;
 
     @Inject
     TrialRunner(
@@ -54,7 +58,13 @@ public final class TrialRunner {
             Device device,
             TrialInputs inputs,
             TrainingPlan plan,
-            Set<EpochListener> listeners) {
+            Set<EpochListener> listeners,
+            EvalPlan evalPlan,
+            LayerLog.Plan layersPlan,
+            Progress progress) {
+        this.evalPlan = evalPlan;
+        this.layersPlan = layersPlan;
+        this.progress = progress;
         this.sweepName = sweepName;
         this.trial = trial;
         this.store = store;
@@ -63,6 +73,9 @@ public final class TrialRunner {
         this.plan = plan;
         this.listeners = listeners;
     }
+
+    /** The eval.stats metrics of the run in progress (precise, batch). */
+    private Map<String, Double> finalEvals = Map.of();
 
     /**
      * @throws Stopped when the run was asked to stop; the trial's resume checkpoint is saved and
@@ -74,6 +87,7 @@ public final class TrialRunner {
         Path resumeFile = store.trialDir(trial.id()).resolve("checkpoints").resolve(ResumeCheckpoint.FILE);
         List<TrialResult.Epoch> history = new ArrayList<>();
         Long params = null;
+        finalEvals = Map.of();
         TrialResult result;
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Engine.getInstance().setRandomSeed((int) trial.seed());
@@ -87,9 +101,23 @@ public final class TrialRunner {
             }
             List<EpochListener> all = new ArrayList<>(listeners);
             all.add(new Recorder(model, history));
+            String normName = trial.settings().path("norm").path("name").asText();
+            LayerLog layers = null;
+            if (layersPlan.enabled()) {
+                layers = new LayerLog(layersPlan, model, store.trialDir(trial.id()).resolve(FileNames.LAYERS),
+                        normName, progress::note);
+                all.add(layers);
+            }
+            PopulationEval finalEval = new PopulationEval(model, manager, data.train(), data.val(), evalPlan,
+                    plan.epochs(), normName, progress::note);
             TrainingLoop.Outcome outcome = new TrainingLoop(model, manager, plan, EpochListener.all(all),
-                    snapshot -> save(resumeFile, history, snapshot), Stop.PROCESS, trial.seed())
+                    snapshot -> save(resumeFile, history, snapshot), Stop.PROCESS, trial.seed(),
+                    layers == null ? StepListener.NONE : layers, finalEval)
                     .fit(data.train(), data.val(), resume == null ? null : resume.snapshot());
+            if (layers != null) {
+                layers.write();
+            }
+            finalEvals = outcome.finalEvals();
             TrialStatus status = outcome.divergedEpoch() == null ? TrialStatus.COMPLETED : TrialStatus.DIVERGED;
             result = result(status, history, params, outcome, null, start);
         } catch (Stopped e) {
@@ -192,9 +220,11 @@ public final class TrialRunner {
             double trainImgS = history.stream().mapToDouble(TrialResult.Epoch::trainImgS).average().orElse(0);
             metrics = new TrialResult.Metrics(last.valAcc(), best.valAcc(), best.epoch(), last.trainAcc(),
                     last.valLoss(), params, trainImgS, wall, epochs,
-                    last.valAccByComponent().isEmpty() ? null : last.valAccByComponent(), steps);
+                    last.valAccByComponent().isEmpty() ? null : last.valAccByComponent(), steps,
+                    status == TrialStatus.COMPLETED && evalPlan.writesEma() ? last.valAcc() : null,
+                    finalEvals.get("final_val_acc_precise"), finalEvals.get("final_val_acc_batch"));
         } else if (params != null) {
-            metrics = new TrialResult.Metrics(null, null, null, null, null, params, null, wall, 0, null, steps);
+            metrics = new TrialResult.Metrics(null, null, null, null, null, params, null, wall, 0, null, steps, null, null, null);
         }
         return new TrialResult(trial.id(), sweepName, status, trial.seed(), trial.swept(), trial.settings(), metrics,
                 List.copyOf(history), diverged, error, device.toString(), Memory.residentMegabytes(), Instant.now().toString(),

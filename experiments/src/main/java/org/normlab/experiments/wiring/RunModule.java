@@ -31,6 +31,7 @@ public final class RunModule extends AbstractModule {
         bind(String.class).annotatedWith(Names.named("sweep")).toInstance(sweepName);
         bind(String.class).annotatedWith(Names.named("deviceOverride")).toInstance(deviceOverride);
         bind(ResultStore.class).toInstance(store);
+        bind(Progress.class).toInstance(progress);
         Multibinder.newSetBinder(binder(), EpochListener.class).addBinding().toInstance(progress);
     }
 }

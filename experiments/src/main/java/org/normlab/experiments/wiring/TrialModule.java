@@ -7,11 +7,16 @@ import com.google.inject.Provides;
 import com.google.inject.name.Named;
 import org.normlab.experiments.config.Trial;
 import org.normlab.experiments.config.TrialConfig;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.normlab.experiments.train.EvalPlan;
+import org.normlab.experiments.train.LayerLog;
 import org.normlab.experiments.train.LrSchedule;
 import org.normlab.experiments.train.TrainingPlan;
 import org.normlab.experiments.train.TrialData;
 import org.normlab.experiments.train.TrialIdentity;
 import org.normlab.experiments.train.TrialInputs;
+import org.normlab.instruments.NormLayers;
 import org.normlab.norm.NormFactory;
 import org.normlab.norm.NormRegistry;
 
@@ -23,6 +28,8 @@ import org.normlab.norm.NormRegistry;
 public final class TrialModule extends AbstractModule {
 
     private final Trial trial;
+    /** Every norm layer the trial's factories built, with the norm name that built it (for layers.csv). */
+    private final Map<Block, String> builtNorms = java.util.Collections.synchronizedMap(new IdentityHashMap<>());
 
     public TrialModule(Trial trial) {
         this.trial = trial;
@@ -42,13 +49,39 @@ public final class TrialModule extends AbstractModule {
     @Provides
     @Named("body")
     NormFactory body(NormRegistry registry) {
-        return NormFactories.body(registry, trial.config(), trial.seed());
+        return recording(NormFactories.body(registry, trial.config(), trial.seed()), trial.config().norm().name());
     }
 
     @Provides
     @Named("shortcut")
     NormFactory shortcut(NormRegistry registry, @Named("body") NormFactory body) {
-        return NormFactories.shortcut(registry, trial.config().model().shortcutNorm(), body);
+        NormFactory shortcut = NormFactories.shortcut(registry, trial.config().model().shortcutNorm(), body);
+        return shortcut == body ? body : recording(shortcut, "bn");
+    }
+
+    /** The factory, remembering which norm built each of its norm layers. */
+    private NormFactory recording(NormFactory factory, String name) {
+        return new NormFactory() {
+            @Override
+            public Block create(int channels) {
+                return remember(factory.create(channels));
+            }
+
+            @Override
+            public Block create(int channels, boolean applyActivation) {
+                return remember(factory.create(channels, applyActivation));
+            }
+
+            @Override
+            public boolean carriesActivation() {
+                return factory.carriesActivation();
+            }
+
+            private Block remember(Block block) {
+                NormLayers.find(block).forEach(l -> builtNorms.putIfAbsent(l.block(), name));
+                return block;
+            }
+        };
     }
 
     @Provides
@@ -75,8 +108,39 @@ public final class TrialModule extends AbstractModule {
                 c.optimizer().nesterov(), c.loss().labelSmoothing(), c.checkpoints(), c.checkpoint().everySteps());
     }
 
+    /** eval.stats; the batch-statistics eval data is the trial's val split at eval.batch_size. */
+    @Provides
+    EvalPlan evalPlan(DataFactory data) {
+        TrialConfig c = trial.config();
+        TrialConfig.EvalConfig e = c.eval();
+        int batch = e.batchSizeOr(c.data().batchSize());
+        TrialConfig.DataConfig d = c.data();
+        TrialConfig.DataConfig atEvalBatch = new TrialConfig.DataConfig(d.name(), d.path(), d.batchSize(), batch,
+                d.trainSubset(), d.valSubset(), d.channels(), d.size(), d.synthetic(), d.mix(), d.augment(), d.normalize());
+        return new EvalPlan(e.stats(), e.preciseImages(), () -> data.load(atEvalBatch, trial.seed()).val());
+    }
+
+    /** log.layers; under the ghost attack each layer's normalization batch is the ghost size. */
+    @Provides
+    LayerLog.Plan layersPlan(NormRegistry registry) {
+        TrialConfig c = trial.config();
+        int normalizationBatch = 0;
+        if ("ghost".equals(c.attack().name())) {
+            Object size = c.attack().options().get("size");
+            if (size == null) {
+                size = registry.provider("ghost").options().stream()
+                        .filter(o -> o.name().equals("size")).findFirst().orElseThrow().defaultValue();
+            }
+            normalizationBatch = ((Number) size).intValue();
+        }
+        String fallback = c.norm().name();
+        return new LayerLog.Plan(c.log().layers().everySteps(), normalizationBatch,
+                block -> builtNorms.getOrDefault(block, fallback));
+    }
+
+    /** The schedule from the lr used: optimizer.lr scaled by optimizer.lr_scaling for data.batch_size. */
     static LrSchedule schedule(TrialConfig c) {
-        double lr = c.optimizer().lr();
+        double lr = c.optimizer().scaledLr(c.data().batchSize());
         TrialConfig.ScheduleConfig s = c.schedule();
         LrSchedule after = switch (s.name()) {
             case "multistep" -> LrSchedule.multistep(lr, s.milestones(), s.gamma());

@@ -21,11 +21,31 @@ public final class TrialProvenance {
     }
 
     /**
-     * NormLab's git commit: not recorded yet (no build-time plugin for it is available offline),
-     * so always null; the field is in the format for when the jar carries one.
+     * NormLab's git commit from the fat jar's manifest ({@code Git-Commit}, which bin/normlab's
+     * build sets: {@code git describe --always --dirty --abbrev=40}); null when not run from a
+     * jar or the build did not set it.
      */
     public static String normlabCommit() {
-        return null;
+        return COMMIT;
+    }
+
+    private static final String COMMIT = manifestCommit();
+
+    private static String manifestCommit() {
+        try {
+            java.security.CodeSource code = TrialProvenance.class.getProtectionDomain().getCodeSource();
+            java.nio.file.Path jar = code == null ? null : java.nio.file.Path.of(code.getLocation().toURI());
+            if (jar == null || !java.nio.file.Files.isRegularFile(jar)) {
+                return null;
+            }
+            try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+                java.util.jar.Manifest m = file.getManifest();
+                String commit = m == null ? null : m.getMainAttributes().getValue("Git-Commit");
+                return commit == null || commit.isBlank() ? null : commit.strip();
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+            return null; // no commit is recorded rather than a wrong one
+        }
     }
 
     public static Provenance of(NormRegistry registry, TrialConfig config) {

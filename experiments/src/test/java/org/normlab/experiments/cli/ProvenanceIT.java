@@ -71,6 +71,16 @@ class ProvenanceIT {
         assertEquals("shortcut", plugin.get("norms").get(1).get("role").asText());
         assertEquals(2, plugin.get("norms").size(), plugin.toString());
         assertEquals("0.1.0-SNAPSHOT", plugin.get("normlab_version").asText());
+        // The commit is the manifest's Git-Commit (bin/normlab's build sets it; a plain build leaves it empty).
+        String commit;
+        try (java.util.jar.JarFile fat = new java.util.jar.JarFile(Jar.JAR.toFile())) {
+            commit = fat.getManifest().getMainAttributes().getValue("Git-Commit");
+        }
+        if (commit == null || commit.isBlank()) {
+            assertTrue(plugin.get("normlab_commit").isNull(), plugin.toString());
+        } else {
+            assertEquals(commit, plugin.get("normlab_commit").asText());
+        }
         JsonNode bn = result(dir, bnId).get("provenance").get("norms").get(0);
         assertEquals("org.normlab.norm.bn.BatchNormProvider", bn.get("class").asText(), bn.toString());
         assertTrue(bn.get("jar").isNull(), "bn is built in: " + bn);

@@ -128,4 +128,42 @@ class SweepLoaderTest {
         String e = error(SWEEP, "data.batchsize=3");
         assertTrue(e.startsWith("--set data.batchsize=3: unknown setting 'data.batchsize' (did you mean 'data.batch_size'?)"), e);
     }
+
+    // ---- issue 17: eval.stats, log.layers, optimizer.lr_scaling
+
+    @Test
+    void instrumentDefaultsAreOffAndLrScalingFollowsTheBatch() {
+        TrialConfig c = parse(SWEEP).trials().get(0).config();
+        assertEquals(List.of("ema"), c.eval().stats());
+        assertEquals(8192, c.eval().preciseImages());
+        assertEquals(32, c.eval().batchSizeOr(c.data().batchSize()));
+        assertEquals(false, c.log().layers().enabled());
+        assertEquals("none", c.optimizer().lrScaling());
+        assertEquals(0.1, c.optimizer().scaledLr(32), 0);
+        TrialConfig linear = parse(SWEEP + "optimizer: {lr: 0.2, lr_scaling: linear, reference_batch: 128}\n")
+                .trials().get(0).config();
+        assertEquals(0.05, linear.optimizer().scaledLr(32), 1e-15);
+        assertEquals(0.025, linear.optimizer().scaledLr(16), 1e-15);
+        TrialConfig sqrt = parse(SWEEP + "optimizer: {lr: 0.2, lr_scaling: sqrt, reference_batch: 128}\n")
+                .trials().get(0).config();
+        assertEquals(0.1, sqrt.optimizer().scaledLr(32), 1e-15);
+    }
+
+    @Test
+    void badInstrumentValuesNameFileLineColumnAndWhatIsAllowed() {
+        String e = error(SWEEP + "optimizer: {lr_scaling: quadratic}\n");
+        assertTrue(e.startsWith("s.yaml:10:25: optimizer.lr_scaling: must be one of none, linear, sqrt (got 'quadratic')"), e);
+        e = error(SWEEP + "optimizer: {reference_batch: 0}\n");
+        assertTrue(e.startsWith("s.yaml:10:30: optimizer.reference_batch: must be at least 1 (got 0)"), e);
+        e = error(SWEEP + "eval: {stats: [ema, precize]}\n");
+        assertTrue(e.startsWith("s.yaml:10:15: eval.stats: must be one of ema, precise, batch (got 'precize')"), e);
+        e = error(SWEEP + "eval: {stats: [batch, batch]}\n");
+        assertTrue(e.startsWith("s.yaml:10:15: eval.stats: lists a value twice"), e);
+        e = error(SWEEP + "log: {layers: {every_steps: -5}}\n");
+        assertTrue(e.startsWith("s.yaml:10:29: log.layers.every_steps: must be at least 0 (got -5)"), e);
+        e = error(SWEEP + "  optimizer.lr_scaling: [linear, cubic]\n");
+        assertTrue(e.startsWith("s.yaml:10:34: optimizer.lr_scaling: must be one of none, linear, sqrt (got 'cubic')"), e);
+        e = error(SWEEP + "eval: {precise_image: 10}\n");
+        assertTrue(e.startsWith("s.yaml:10:8: unknown setting 'eval.precise_image' (did you mean 'precise_images'?)"), e);
+    }
 }

@@ -38,7 +38,7 @@ class AttackGridTest {
     }
 
     @Test
-    void theErrorSuggestsTheExcludeEntryAndTheEntryMakesTheGridValid() {
+    void theErrorSuggestsTheExcludeEntryAndTheEntryMakesTheGridValid() throws Exception {
         Sweep crossed = SweepLoader.parse("s.yaml", SWEEP, List.of());
         String message = assertThrows(UserError.class, () -> validate(crossed)).getMessage();
         assertTrue(message.startsWith("s.yaml:11:27: attack.name: norm 'constant' cannot wrap norm 'gn': "), message);
@@ -50,5 +50,18 @@ class AttackGridTest {
         validate(excluded);
         assertEquals(3, excluded.trials().size());
         assertEquals(1, excluded.excluded().size());
+
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        SweepRunner runner = new SweepRunner(core, core.getInstance(SweepValidator.class),
+                new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8), dir -> dir);
+        assertEquals(0, runner.run(excluded, new SweepRunner.Options(tmp, true, null)));
+        String out = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(out.startsWith("sweep cross: 3 trials (3 grid points x 1 seeds)\n"
+                + "excluded 1 grid point(s) (x 1 seeds):\n"
+                + "       norm=gn attack=strong  (exclude 1: {norm.name: gn, attack.name: constant})\n"), out);
+        assertEquals(3, out.lines().filter(l -> l.matches("\\s+\\d+  [0-9a-f]{10}  seed=0 .*")).count(), out);
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("cross")), "a dry run writes nothing");
     }
+
+    @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp;
 }
