@@ -36,11 +36,11 @@ class SignalIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LAST_LINE = Pattern.compile(
             "stopped by SIG(TERM|INT): .+(; run the same command again to resume|every trial had finished, nothing to resume)");
-    /** Two trials (one with the gaussian attack, whose noise stream must resume too), 6 short epochs. */
+    /** Two trials (one with the gaussian attack, whose noise stream must resume too), 12 short epochs. */
     private static final String SWEEP = """
             name: sig
             seeds: [1]
-            epochs: 6
+            epochs: 12              # room for every named moment whatever the (asynchronous) stops before it consumed
             device: cpu
             checkpoints: false
             data:
