@@ -62,8 +62,8 @@ final class CifarResNet {
         boolean bottleneck = spec.block().equals(ModelSpec.BOTTLENECK);
         int unitsPerStage = (spec.depth() - 2) / (bottleneck ? BOTTLENECK_LAYERS_PER_UNIT : BASIC_LAYERS_PER_UNIT);
         ResNet net = new ResNet(spec);
-        Layers.normRelu(net.add(Layers.conv(STEM_WIDTH, 3, 1)), norm, STEM_WIDTH);
-        ResidualStages stages = new ResidualStages(bottleneck, spec.shortcut(), norm, shortcutNorm);
+        Layers.normRelu(net.add(Layers.conv(STEM_WIDTH, 3, 1, spec.init())), norm, STEM_WIDTH);
+        ResidualStages stages = new ResidualStages(bottleneck, spec.shortcut(), norm, shortcutNorm, spec.init());
         int channels = STEM_WIDTH;
         for (int s = 0; s < WIDTHS.length; s++) {
             channels = stages.addStage(net, channels, WIDTHS[s], unitsPerStage, s == 0 ? 1 : 2);

@@ -9,7 +9,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.training.initializer.XavierInitializer;
 import org.normlab.norm.NormFactory;
 
 /**
@@ -18,14 +17,10 @@ import org.normlab.norm.NormFactory;
  */
 final class Layers {
 
-    /** Kaiming normal, fan_out, ReLU gain: std = sqrt(2 / (out_channels * k * k)). */
-    static final Initializer KAIMING_FAN_OUT =
-            new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2);
-
     private Layers() {}
 
-    /** A k x k convolution, padding k / 2, without bias (a norm follows). */
-    static Block conv(int filters, int kernel, int stride) {
+    /** A k x k convolution, padding k / 2, without bias (a norm follows), its weight initialized by {@code init}. */
+    static Block conv(int filters, int kernel, int stride, ConvInit init) {
         Block conv = Conv2d.builder()
                 .setFilters(filters)
                 .setKernelShape(new Shape(kernel, kernel))
@@ -33,7 +28,7 @@ final class Layers {
                 .optPadding(new Shape(kernel / 2, kernel / 2))
                 .optBias(false)
                 .build();
-        conv.setInitializer(KAIMING_FAN_OUT, Parameter.Type.WEIGHT);
+        conv.setInitializer(init.initializer(), Parameter.Type.WEIGHT);
         return conv;
     }
 

@@ -18,9 +18,16 @@ import java.util.Locale;
  *     #CIFAR_RESNET} only ({@value #AUTO}: bottleneck from depth 164 when the depth is 9n+2, basic
  *     otherwise); {@value #RESNET} depths fix their unit kind
  * @param cifarStem {@value #RESNET} only: a 3x3 stride-1 stem without max-pool, for small images
+ * @param init how the convolutions are initialized; {@code null} means {@link ConvInit#FAN_OUT}
  */
 public record ModelSpec(
-        String family, int depth, int classes, int inChannels, Shortcut shortcut, String block, boolean cifarStem) {
+        String family, int depth, int classes, int inChannels, Shortcut shortcut, String block, boolean cifarStem,
+        ConvInit init) {
+
+    /** A spec with torchvision's convolution initialization ({@link ConvInit#FAN_OUT}). */
+    public ModelSpec(String family, int depth, int classes, int inChannels, Shortcut shortcut, String block, boolean cifarStem) {
+        this(family, depth, classes, inChannels, shortcut, block, cifarStem, ConvInit.FAN_OUT);
+    }
 
     public static final String CIFAR_RESNET = CifarResNet.FAMILY;
     public static final String RESNET = TorchvisionResNet.FAMILY;
@@ -36,6 +43,7 @@ public record ModelSpec(
         if (inChannels < 1) {
             throw new IllegalArgumentException("model inChannels must be at least 1, got " + inChannels);
         }
+        init = init == null ? ConvInit.FAN_OUT : init;
         block = block == null ? AUTO : block.trim().toLowerCase(Locale.ROOT);
         if (family.equals(CIFAR_RESNET)) {
             if (cifarStem) {

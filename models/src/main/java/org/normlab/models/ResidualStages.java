@@ -19,8 +19,10 @@ final class ResidualStages {
     private final Shortcut shortcut;
     private final NormFactory norm;
     private final NormFactory shortcutNorm;
+    private final ConvInit init;
 
-    ResidualStages(boolean bottleneck, Shortcut shortcut, NormFactory norm, NormFactory shortcutNorm) {
+    ResidualStages(boolean bottleneck, Shortcut shortcut, NormFactory norm, NormFactory shortcutNorm, ConvInit init) {
+        this.init = init;
         this.bottleneck = bottleneck;
         this.shortcut = shortcut;
         this.norm = norm;
@@ -50,18 +52,18 @@ final class ResidualStages {
     }
 
     private Block basicBody(int width, int stride) {
-        SequentialBlock body = new SequentialBlock().add(Layers.conv(width, 3, stride));
+        SequentialBlock body = new SequentialBlock().add(Layers.conv(width, 3, stride, init));
         return Layers.normRelu(body, norm, width)
-                .add(Layers.conv(width, 3, 1))
+                .add(Layers.conv(width, 3, 1, init))
                 .add(Layers.normOnly(norm, width));
     }
 
     /** 1x1 reduce, 3x3 carrying the stride (torchvision v1.5 and the CIFAR code), 1x1 expand. */
     private Block bottleneckBody(int width, int out, int stride) {
-        SequentialBlock body = new SequentialBlock().add(Layers.conv(width, 1, 1));
-        Layers.normRelu(body, norm, width).add(Layers.conv(width, 3, stride));
+        SequentialBlock body = new SequentialBlock().add(Layers.conv(width, 1, 1, init));
+        Layers.normRelu(body, norm, width).add(Layers.conv(width, 3, stride, init));
         return Layers.normRelu(body, norm, width)
-                .add(Layers.conv(out, 1, 1))
+                .add(Layers.conv(out, 1, 1, init))
                 .add(Layers.normOnly(norm, out));
     }
 
@@ -69,6 +71,6 @@ final class ResidualStages {
         if (shortcut == Shortcut.A) {
             return new ZeroPadShortcut(in, out, stride);
         }
-        return new SequentialBlock().add(Layers.conv(out, 1, stride)).add(Layers.normOnly(shortcutNorm, out));
+        return new SequentialBlock().add(Layers.conv(out, 1, stride, init)).add(Layers.normOnly(shortcutNorm, out));
     }
 }

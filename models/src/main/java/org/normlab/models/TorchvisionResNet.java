@@ -55,12 +55,12 @@ final class TorchvisionResNet {
     static Block build(ModelSpec spec, NormFactory norm, NormFactory shortcutNorm) {
         ResNet net = new ResNet(spec);
         if (spec.cifarStem()) {
-            Layers.normRelu(net.add(Layers.conv(STEM_WIDTH, 3, 1)), norm, STEM_WIDTH);
+            Layers.normRelu(net.add(Layers.conv(STEM_WIDTH, 3, 1, spec.init())), norm, STEM_WIDTH);
         } else {
-            Layers.normRelu(net.add(Layers.conv(STEM_WIDTH, 7, 2)), norm, STEM_WIDTH).add(Layers.maxPool());
+            Layers.normRelu(net.add(Layers.conv(STEM_WIDTH, 7, 2, spec.init())), norm, STEM_WIDTH).add(Layers.maxPool());
         }
         boolean bottleneck = spec.block().equals(ModelSpec.BOTTLENECK);
-        ResidualStages stages = new ResidualStages(bottleneck, spec.shortcut(), norm, shortcutNorm);
+        ResidualStages stages = new ResidualStages(bottleneck, spec.shortcut(), norm, shortcutNorm, spec.init());
         int[] units = UNITS.get(spec.depth());
         int channels = STEM_WIDTH;
         for (int s = 0; s < WIDTHS.length; s++) {

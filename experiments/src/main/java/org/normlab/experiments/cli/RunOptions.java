@@ -71,7 +71,9 @@ public class RunOptions {
             throw new UserError("--worker-trials is internal to --parallel and cannot be combined with it");
         }
         Shard s = shard == null ? null : Shard.parse(shard);
-        return new Scale(s, parallel, threads != null ? threads : threadsProperty(), workers);
+        Integer perTrial = threads != null ? threads : threadsProperty();
+        Scale.checkCores(parallel, perTrial, Runtime.getRuntime().availableProcessors());
+        return new Scale(s, parallel, perTrial, workers);
     }
 
     /** The worker's trial ids, or null when this is not a worker. */

@@ -134,8 +134,9 @@ public record TrialConfig(
 
     /** Which network; see the models module for families and depths. */
     public record ModelConfig(
-            String name, int depth, String shortcut, String block, boolean cifarStem, String shortcutNorm) {
+            String name, int depth, String shortcut, String block, boolean cifarStem, String shortcutNorm, String init) {
         void validate(Problems p) {
+            p.oneOf(init, org.normlab.models.ConvInit.keys(), "model.init");
             p.oneOf(shortcut, List.of("auto", "A", "B"), "model.shortcut");
             p.oneOf(block, List.of("auto", "basic", "bottleneck"), "model.block");
             p.oneOf(shortcutNorm, List.of("same", "bn"), "model.shortcut_norm");

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.normlab.experiments.UserError;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Trial;
 import org.normlab.results.AtomicFiles;
@@ -33,6 +34,26 @@ import org.normlab.experiments.train.Progress;
  * @param workers starts the worker processes; needed when parallel > 1
  */
 public record Scale(Shard shard, int parallel, Integer threads, InWorkerProcesses.Workers workers) {
+
+    /**
+     * Refuses a run that would put more PyTorch threads than cores to work: {@code parallel}
+     * trials at once of {@code threads} threads each (1 each when threads is null, since the
+     * workers then split the cores). It refuses rather than lowering the threads because CPU
+     * results are bitwise repeatable for the same thread count only.
+     *
+     * @throws UserError saying how many threads would run on how many cores and what fits
+     */
+    public static void checkCores(int parallel, Integer threads, int cores) {
+        if (parallel > cores) {
+            throw new UserError(String.format("--parallel %d: more trials at once than this machine's %d cores "
+                    + "would oversubscribe them (every trial at least 1 thread); use --parallel %d or fewer", parallel, cores, cores));
+        }
+        if (threads != null && (long) parallel * threads > cores) {
+            throw new UserError(String.format("--parallel %d x --threads %d = %d PyTorch threads on this machine's %d cores "
+                    + "would oversubscribe them; use --threads %d or fewer%s", parallel, threads, (long) parallel * threads, cores,
+                    cores / parallel, parallel > 1 ? " (or leave --threads out: the workers then split the cores)" : ""));
+        }
+    }
 
     /** The whole sweep, one trial at a time. */
     public static final Scale SERIAL = new Scale(null, 1, null, null);

@@ -83,7 +83,7 @@ public final class SweepRunner {
             printPlan(sweep, shapes, options.scale().shard(), ResultStore.reading(dir), options.rerunStale());
             return 0;
         }
-        try (ResultStore store = ResultStore.open(dir)) {
+        try (ResultStore store = ResultStore.open(dir); MachineLock machine = MachineLock.acquire(console)) {
             store.writeSweep(sweep.document(), sweep.plan());
             options.scale().writeShardFile(store, whole, sweep);
             boolean parallel = options.scale().parallel() > 1;

@@ -4,7 +4,9 @@ import ai.djl.nn.Block;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
+import com.fasterxml.jackson.databind.MappingIterator;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,6 +83,36 @@ public final class LayerLog implements StepListener, EpochListener {
         if (layers.isEmpty() && NOTED.add(normName)) {
             note.accept("log.layers: " + normName + " has no norm layer with running statistics, so its layers.csv "
                     + "has the header only");
+        }
+    }
+
+    /**
+     * A resumed trial keeps the rows its layers.csv holds from before the resumed position (the
+     * file is written with every resume checkpoint, so it has them all); later rows, sampled
+     * after that checkpoint, are dropped and sampled again.
+     *
+     * @param step the optimizer steps done at the resumed position
+     */
+    public void resumeAt(long step) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        CsvMapper csv = new CsvMapper();
+        CsvSchema header = CsvSchema.emptySchema().withHeader();
+        try (MappingIterator<Map<String, String>> it = csv.readerForMapOf(String.class).with(header).readValues(file.toFile())) {
+            CsvSchema read = (CsvSchema) it.getParserSchema();
+            read.forEach(c -> {
+                if (!COLUMNS.contains(c.getName())) {
+                    extraColumns.add(c.getName());
+                }
+            });
+            while (it.hasNextValue()) {
+                Map<String, String> row = it.nextValue();
+                if (Long.parseLong(row.get("step")) < step) {
+                    row.values().removeIf(String::isEmpty); // empty cells are a layer without that value
+                    rows.add(new LinkedHashMap<>(row));
+                }
+            }
         }
     }
 

@@ -102,16 +102,19 @@ public final class TrialRunner {
             List<EpochListener> all = new ArrayList<>(listeners);
             all.add(new Recorder(model, history));
             String normName = trial.settings().path("norm").path("name").asText();
-            LayerLog layers = null;
-            if (layersPlan.enabled()) {
-                layers = new LayerLog(layersPlan, model, store.trialDir(trial.id()).resolve(FileNames.LAYERS),
-                        normName, progress::note);
+            LayerLog layers = layersPlan.enabled()
+                    ? new LayerLog(layersPlan, model, store.trialDir(trial.id()).resolve(FileNames.LAYERS), normName, progress::note)
+                    : null;
+            if (layers != null) {
+                if (resume != null) {
+                    layers.resumeAt(resume.snapshot().position().step());
+                }
                 all.add(layers);
             }
             PopulationEval finalEval = new PopulationEval(model, manager, data.train(), data.val(), evalPlan,
                     plan.epochs(), normName, progress::note);
             TrainingLoop.Outcome outcome = new TrainingLoop(model, manager, plan, EpochListener.all(all),
-                    snapshot -> save(resumeFile, history, snapshot), Stop.PROCESS, trial.seed(),
+                    snapshot -> save(resumeFile, history, layers, snapshot), Stop.PROCESS, trial.seed(),
                     layers == null ? StepListener.NONE : layers, finalEval)
                     .fit(data.train(), data.val(), resume == null ? null : resume.snapshot());
             if (layers != null) {
@@ -186,7 +189,11 @@ public final class TrialRunner {
         }
     }
 
-    private String save(Path file, List<TrialResult.Epoch> history, Snapshot snapshot) {
+    /** Writes layers.csv first, so that it holds every row sampled before the checkpoint's position. */
+    private String save(Path file, List<TrialResult.Epoch> history, LayerLog layers, Snapshot snapshot) {
+        if (layers != null) {
+            layers.write();
+        }
         try {
             new ResumeCheckpoint(resumeIdentity(), List.copyOf(history), snapshot).write(file);
         } catch (IOException e) {

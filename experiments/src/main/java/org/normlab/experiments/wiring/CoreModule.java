@@ -52,7 +52,8 @@ public final class CoreModule extends AbstractModule {
     private static ai.djl.nn.Block resnet(ModelFamily.Request r, org.normlab.norm.NormFactory body,
             org.normlab.norm.NormFactory shortcut) {
         org.normlab.models.Shortcut s = r.shortcut().equals("auto") ? null : org.normlab.models.Shortcut.valueOf(r.shortcut());
-        return Models.build(new ModelSpec(r.family(), r.depth(), r.classes(), r.inChannels(), s, r.block(), r.cifarStem()),
+        return Models.build(new ModelSpec(r.family(), r.depth(), r.classes(), r.inChannels(), s, r.block(), r.cifarStem(),
+                        org.normlab.models.ConvInit.of(r.init())),
                 body, shortcut);
     }
 }

@@ -29,7 +29,7 @@ public final class DefaultModelFactory implements ModelFactory {
                     m.name(), Spelling.hint(name, known), String.join(", ", known)));
         }
         return family.build(new ModelFamily.Request(name, m.depth(), m.shortcut(), m.block(), m.cifarStem(), classes,
-                inChannels), body, shortcut);
+                inChannels, m.init()), body, shortcut);
     }
 
     @Override

@@ -24,7 +24,9 @@ public interface ModelFamily {
      *
      * @param shortcut auto, A or B
      * @param block auto, basic or bottleneck
+     * @param init how convolutions are initialized: fan_out (Kaiming normal, torchvision) or pytorch
+     *     (torch.nn.Conv2d's default); a family without convolutions may ignore it
      */
     record Request(String family, int depth, String shortcut, String block, boolean cifarStem, int classes,
-            int inChannels) {}
+            int inChannels, String init) {}
 }

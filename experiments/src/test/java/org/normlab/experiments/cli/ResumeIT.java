@@ -1,5 +1,6 @@
 package org.normlab.experiments.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -113,6 +115,32 @@ class ResumeIT {
         assertFalse(run.out().contains("resuming from"), run.out());
         SameResults.assertSameResults(reference.resolve("runs/smoke"), dir.resolve("runs/smoke"));
         assertNoResumeStateLeft(dir);
+    }
+
+    @Test
+    void layersCsvOfAResumedTrialEqualsAnUninterruptedOnesByteForByte() throws Exception {
+        String[] sweep = smoke("log.layers.every_steps=2", "checkpoint.every_steps=5");
+        Path reference = reference(sweep);
+        Path dir = Files.createDirectories(work.resolve("layers"));
+        // halted while writing the 3rd step checkpoint (step 15): layers.csv then holds rows to step 14,
+        // the checkpoint that stays is step 10's, so the rows of steps 10-14 are sampled again
+        Jar.Run run = Jar.run(dir, List.of("-Dnormlab.crash=write:resume.ckpt@3"), sweep);
+        assertEquals(137, run.exit(), run.all());
+        Path trial = onlyCheckpointed(dir);
+        assertTrue(Files.readString(trial.resolve("layers.csv")).contains("\n14,1,"), "rows past the checkpoint are on disk");
+        run = Jar.run(dir, sweep);
+        assertEquals(0, run.exit(), run.all());
+        assertTrue(run.out().contains("resuming from " + trial.getFileName() + "/checkpoints/resume.ckpt (at epoch 1, batch 10, step 10)"),
+                run.out());
+        Set<String> ids = SameResults.trialIds(reference.resolve("runs/smoke"));
+        assertEquals(4, ids.size(), ids.toString());
+        for (String id : ids) {
+            byte[] expected = Files.readAllBytes(reference.resolve("runs/smoke").resolve(id).resolve("layers.csv"));
+            assertTrue(expected.length > 1000, id + ": the reference layers.csv has rows");
+            assertArrayEquals(expected, Files.readAllBytes(dir.resolve("runs/smoke").resolve(id).resolve("layers.csv")),
+                    id + "/layers.csv");
+        }
+        SameResults.assertSameResults(reference.resolve("runs/smoke"), dir.resolve("runs/smoke"));
     }
 
     private Path reference(String[] sweep) throws Exception {

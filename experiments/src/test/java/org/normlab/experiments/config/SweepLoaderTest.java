@@ -159,6 +159,8 @@ class SweepLoaderTest {
         assertTrue(e.startsWith("s.yaml:10:15: eval.stats: must be one of ema, precise, batch (got 'precize')"), e);
         e = error(SWEEP + "eval: {stats: [batch, batch]}\n");
         assertTrue(e.startsWith("s.yaml:10:15: eval.stats: lists a value twice"), e);
+        e = error(SWEEP + "model: {init: xavier}\n");
+        assertTrue(e.startsWith("s.yaml:10:15: model.init: must be one of fan_out, pytorch (got 'xavier')"), e);
         e = error(SWEEP + "log: {layers: {every_steps: -5}}\n");
         assertTrue(e.startsWith("s.yaml:10:29: log.layers.every_steps: must be at least 0 (got -5)"), e);
         e = error(SWEEP + "  optimizer.lr_scaling: [linear, cubic]\n");
