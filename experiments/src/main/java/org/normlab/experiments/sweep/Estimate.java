@@ -52,6 +52,34 @@ public final class Estimate {
         return images;
     }
 
+    /** Per-trial work outside the timed steps (building the net, the first batches, writing results), seconds. */
+    static final double TRIAL_OVERHEAD_SECONDS = 0.5;
+
+    /**
+     * The trial's time at this machine's measured step and eval-batch times: its training steps,
+     * its evaluations (every epoch or every eval.every_steps) and the eval.stats passes after
+     * training, plus a fixed per-trial overhead.
+     */
+    public static Duration of(TrialConfig c, DataFactory.Shape shape, MeasuredSpeed.Times t) {
+        int batch = c.data().batchSize();
+        long trainImages = Math.min(shape.trainSize(), positiveOr(c.data().trainSubset(), shape.trainSize()));
+        long valImages = Math.min(shape.valSize(), positiveOr(c.data().valSubset(), shape.valSize()));
+        long stepsPerEpoch = trainImages >= 2L * batch ? trainImages / batch : (trainImages + batch - 1) / batch;
+        long steps = c.steps() != null ? c.steps() : c.epochs() * stepsPerEpoch;
+        long evaluations = c.steps() != null ? (long) Math.ceil((double) c.steps() / c.evalEverySteps()) : c.epochs();
+        double valBatches = Math.ceil((double) valImages / t.valBatchSize());
+        double passes = evaluations;
+        if (c.eval().stats().contains("precise")) {
+            // forward passes over precise_images in training batches, then a validation pass
+            passes += 1 + (double) c.eval().preciseImages() / valImages;
+        }
+        if (c.eval().stats().contains("batch")) {
+            passes += 1;
+        }
+        double seconds = steps * t.trainStepSeconds() + passes * valBatches * t.evalBatchSeconds() + TRIAL_OVERHEAD_SECONDS;
+        return Duration.ofMillis((long) Math.ceil(seconds * 1000));
+    }
+
     private static int positiveOr(int value, int fallback) {
         return value > 0 ? value : fallback;
     }

@@ -21,6 +21,7 @@ import org.normlab.results.ResultStore;
 import org.normlab.results.TrialResult;
 import org.normlab.results.TrialStatus;
 import org.normlab.experiments.wiring.DataFactory;
+import org.normlab.experiments.wiring.ModelFactory;
 import org.normlab.experiments.train.Progress;
 
 /**
@@ -195,10 +196,11 @@ public final class SweepRunner {
         }
         Duration total = Duration.ZERO;
         SkipRule rule = new SkipRule(core.getInstance(NormRegistry.class), rerunStale);
+        MeasuredSpeed speed = new MeasuredSpeed(core.getInstance(ModelFactory.class), core.getInstance(NormRegistry.class));
         int stale = 0;
         for (Trial t : sweep.trials()) {
-            Duration d = Estimate.of(t.config(), shapes.get(t.id()));
             SkipRule.Decision decision = rule.decide(t, previous.read(t.id()));
+            Duration d = Estimate.of(t.config(), shapes.get(t.id()), speed.times(t, shapes.get(t.id())));
             boolean finished = decision.previous() != null && decision.previous().status().isFinished();
             String state = !finished ? ""
                     : "  [" + decision.previous().status() + (decision.stale() ? ", " + decision.describeStale() : "")
@@ -214,7 +216,18 @@ public final class SweepRunner {
             console.printf("%d stale trial(s): their code changed since they ran; %s%n", stale,
                     rerunStale ? "--rerun-stale reruns them" : "skipped unless --rerun-stale");
         }
-        console.printf("estimated time: ~%s on 2 CPU cores (rough: +/- a factor of 2)%n", Progress.format(total));
+        console.printf("measured on this machine (random inputs, %s):%n", threadsNote());
+        for (MeasuredSpeed.Times m : speed.all()) {
+            console.printf(Locale.ROOT, "  %-40s batch %4d: %7.0f img/s training, %7.0f img/s eval%n", m.network(),
+                    m.batchSize(), m.trainImagesPerSecond(), m.valBatchSize() / m.evalBatchSeconds());
+        }
+        console.printf("estimated time: ~%s at these speeds, one trial after another%n", Progress.format(total));
+    }
+
+    private static String threadsNote() {
+        String threads = System.getProperty("ai.djl.pytorch.num_threads");
+        return (threads != null ? threads : "default") + " PyTorch thread(s), "
+                + Runtime.getRuntime().availableProcessors() + " cores";
     }
 
     static String settings(Trial t) {

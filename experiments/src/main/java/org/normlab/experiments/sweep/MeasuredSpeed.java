@@ -1,0 +1,140 @@
+package org.normlab.experiments.sweep;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.normlab.experiments.config.Trial;
+import org.normlab.experiments.config.TrialConfig;
+import org.normlab.experiments.train.CrossEntropy;
+import org.normlab.experiments.train.TrainStep;
+import org.normlab.experiments.wiring.DataFactory;
+import org.normlab.experiments.wiring.ModelFactory;
+import org.normlab.experiments.wiring.NormFactories;
+import org.normlab.norm.NormFactory;
+import org.normlab.norm.NormRegistry;
+
+/**
+ * This machine's speed, measured for {@code --dry-run}: for each distinct network of a sweep
+ * (model, input shape, norm and attack plugins, batch sizes) a few training steps and eval
+ * forwards on random inputs, timed in this process with its threads. The estimate then counts
+ * a trial's steps and eval batches at these times instead of at a fixed images/s, so it follows
+ * the machine it runs on: machines here differ by more than 2x (ResNet-20 at ~350 to ~830 img/s).
+ */
+public final class MeasuredSpeed {
+
+    /** Seconds per training step (forward, loss, backward, SGD) and per eval batch of one network. */
+    public record Times(String network, int batchSize, double trainStepSeconds, int valBatchSize, double evalBatchSeconds) {
+        double trainImagesPerSecond() {
+            return batchSize / trainStepSeconds;
+        }
+    }
+
+    private static final int WARMUP_STEPS = 3;
+    private static final int TIMED_STEPS = 8;
+    private static final int TIMED_EVALS = 3;
+
+    private final ModelFactory models;
+    private final NormRegistry registry;
+    private final Map<String, Times> measured = new LinkedHashMap<>();
+
+    public MeasuredSpeed(ModelFactory models, NormRegistry registry) {
+        this.models = models;
+        this.registry = registry;
+    }
+
+    /** Measures every distinct network of the trials once (a few seconds per network). */
+    public void measure(List<Trial> trials, Map<String, DataFactory.Shape> shapes) {
+        for (Trial t : trials) {
+            times(t, shapes.get(t.id()));
+        }
+    }
+
+    /** The measured times of the trial's network, measuring it if it is new. */
+    public Times times(Trial trial, DataFactory.Shape shape) {
+        return measured.computeIfAbsent(key(trial.config(), shape), k -> time(trial, shape));
+    }
+
+    /** Every network measured so far, in the order first met. */
+    public List<Times> all() {
+        return List.copyOf(measured.values());
+    }
+
+    /**
+     * What the cost depends on; attack option values (strengths) and seeds do not change it,
+     * the attack plugin does (its wrapper adds work to every norm layer).
+     */
+    private static String key(TrialConfig c, DataFactory.Shape s) {
+        TrialConfig.ModelConfig m = c.model();
+        return String.join("|", m.name(), String.valueOf(m.depth()), String.valueOf(m.shortcut()), String.valueOf(m.block()),
+                String.valueOf(m.cifarStem()), String.valueOf(m.shortcutNorm()), c.norm().name(), c.norm().options().toString(),
+                c.attack().name(), s.channels() + "x" + s.height() + "x" + s.width(), String.valueOf(s.classes()),
+                String.valueOf(c.data().batchSize()), String.valueOf(c.data().valBatchSize()));
+    }
+
+    private Times time(Trial trial, DataFactory.Shape s) {
+        TrialConfig c = trial.config();
+        NormFactory body = NormFactories.body(registry, c, trial.seed());
+        NormFactory shortcut = NormFactories.shortcut(registry, c.model().shortcutNorm(), body);
+        Block model = models.build(c.model(), s.classes(), s.channels(), body, shortcut);
+        int batch = c.data().batchSize();
+        int valBatch = c.data().valBatchSize();
+        Engine.getInstance().setRandomSeed(0);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            model.initialize(manager, DataType.FLOAT32, new Shape(1, s.channels(), s.height(), s.width()));
+            NDArray x = manager.randomNormal(new Shape(batch, s.channels(), s.height(), s.width()));
+            NDArray y = manager.randomInteger(0, s.classes(), new Shape(batch), DataType.INT64);
+            NDArray v = manager.randomNormal(new Shape(valBatch, s.channels(), s.height(), s.width()));
+            TrainingTimes train = new TrainingTimes(model, manager, c);
+            double step = train.secondsPerStep(x, y);
+            double eval = train.secondsPerEval(v);
+            String network = String.format("%s-%d %s%s %dx%dx%d", c.model().name(), c.model().depth(), c.norm().name(),
+                    c.attack().isNone() ? "" : "+" + c.attack().name(), s.channels(), s.height(), s.width());
+            return new Times(network, batch, step, valBatch, eval);
+        }
+    }
+
+    /** The real training step of the trial's optimizer settings, timed after a warm-up. */
+    private record TrainingTimes(Block model, NDManager manager, TrialConfig c) {
+        double secondsPerStep(NDArray x, NDArray y) {
+            TrialConfig.OptimizerConfig o = c.optimizer();
+            try (TrainStep step = new TrainStep(model, manager, new CrossEntropy(0), o.momentum(), o.weightDecay(), o.nesterov())) {
+                long t0 = 0;
+                for (int i = 0; i < WARMUP_STEPS + TIMED_STEPS; i++) {
+                    if (i == WARMUP_STEPS) {
+                        t0 = System.nanoTime();
+                    }
+                    try (NDManager scope = manager.newSubManager()) {
+                        NDArray xs = x.duplicate();
+                        NDArray ys = y.duplicate();
+                        xs.attach(scope);
+                        ys.attach(scope);
+                        step.step(xs, ys, 0.01f);
+                    }
+                }
+                return (System.nanoTime() - t0) / 1e9 / TIMED_STEPS;
+            }
+        }
+
+        double secondsPerEval(NDArray v) {
+            TrainStep eval = new TrainStep(model, manager, new CrossEntropy(0), 0, 0, false);
+            long t0 = 0;
+            for (int i = 0; i < 1 + TIMED_EVALS; i++) {
+                if (i == 1) {
+                    t0 = System.nanoTime();
+                }
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray vs = v.duplicate();
+                    vs.attach(scope);
+                    eval.predict(vs).argMax(1).toLongArray();
+                }
+            }
+            return (System.nanoTime() - t0) / 1e9 / TIMED_EVALS;
+        }
+    }
+}
