@@ -193,11 +193,12 @@ def main(argv):
                                                            time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), commit())]
     for label, r in points:
         d, o = r['data'], r['optimizer']
-        print('%s: norm %s, batch %d, depth %d, init %s, %s, train_subset %s, val_subset %s, size %s, lr %s (%s), '
-              'momentum %s, wd %s, schedule %s' % (label, r['norm']['name'], d['batch_size'], r['model']['depth'],
-              r['model']['init'], ('steps %d' % r['steps']) if r['steps'] else 'epochs %d' % r['epochs'],
-              d['train_subset'], d['val_subset'], d['size'], o['lr'], o['lr_scaling'], o['momentum'],
-              o['weight_decay'], r['schedule']['name']), file=sys.stderr)
+        print('%s: norm %s, batch %d, depth %d, init %s, %d steps (%s), train_subset %s, val_subset %s, size %s, '
+              'lr %s (scaling %s), momentum %s, wd %s, schedule %s' % (
+                  label, r['norm']['name'], d['batch_size'], r['model']['depth'], r['model']['init'], planned_steps(r),
+                  ('steps budget' if r['steps'] else 'epochs %d' % r['epochs']), d['train_subset'], d['val_subset'],
+                  d['size'], o['lr'], o['lr_scaling'], o['momentum'], o['weight_decay'], r['schedule']['name']),
+              file=sys.stderr)
     if a.dry_run:
         print('%d trials (%d points x %d seeds); --dry-run: nothing trained' % (len(points) * len(seeds), len(points), len(seeds)))
         return
@@ -223,6 +224,14 @@ def main(argv):
     out = a.out or os.path.join(ROOT, 'runs', name + '-pytorch-parity')
     print(write_outputs(out, name, trials, header))
     print('wrote %s/{parity.md,parity.csv,summary.csv}' % out, file=sys.stderr)
+
+
+def planned_steps(r):
+    """Optimizer steps of a trial: S, or epochs x batches (the last partial one dropped when two fit)."""
+    if r['steps']:
+        return r['steps']
+    n, b = r['data']['train_subset'] or 60000, r['data']['batch_size']
+    return r['epochs'] * (n // b if n >= 2 * b else math.ceil(n / b))
 
 
 def commit():

@@ -158,7 +158,7 @@ def load_points(path, sets, defaults_path, norms):
 # What the PyTorch run reproduces; anything else is refused rather than silently run differently.
 SUPPORTED = {
     'data.name': ['fashion-mnist'], 'data.channels': [None, 1, 3], 'model.name': ['cifar_resnet'],
-    'model.block': ['auto', 'basic'], 'model.shortcut': ['auto', 'A', 'B'], 'model.shortcut_norm': ['same'],
+    'model.block': ['auto', 'basic'], 'model.shortcut': ['auto', 'A', 'B'],
     'model.init': ['fan_out', 'pytorch'], 'optimizer.name': ['sgd'], 'loss.name': ['cross_entropy'],
     'schedule.name': ['constant', 'multistep', 'cosine'], 'optimizer.lr_scaling': ['none', 'linear', 'sqrt'],
     'data.augment.crop_padding': [0], 'data.augment.flip': [False], 'data.augment.resize': [None],
@@ -170,6 +170,9 @@ def check(r, where):
         if get_dotted(r, key) not in allowed:
             raise RecipeError(key, '%r is not reproduced by the PyTorch parity run; allowed: %s'
                               % (get_dotted(r, key), ', '.join(map(str, allowed))), where(key))
+    if r['model']['shortcut'] == 'B' and r['model']['shortcut_norm'] != 'same':
+        raise RecipeError('model.shortcut_norm', '%r with shortcut B is not reproduced; allowed: same'
+                          % r['model']['shortcut_norm'], where('model.shortcut_norm'))
     depth = r['model']['depth']
     if not isinstance(depth, int) or depth < 8 or (depth - 2) % 6 or depth >= 164 and (depth - 2) % 9 == 0 \
             and r['model']['block'] == 'auto':
