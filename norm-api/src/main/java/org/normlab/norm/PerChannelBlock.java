@@ -14,7 +14,8 @@ import java.io.IOException;
  * The plumbing of a norm layer whose parameters are all per-channel vectors of shape (C) with
  * channels on axis 1 and output shape = input shape (GroupNorm, FRN, EvoNorm): parameter
  * creation, shapes, broadcasting and the saved metadata. Subclasses write
- * {@code forwardInternal}; batch-statistics norms use {@link AbstractBatchNormBlock} instead.
+ * {@code forwardInternal}; batch-statistics norms extend {@link AbstractBatchNormBlock}, which
+ * adds the running statistics and the replaceable standardization step.
  */
 public abstract class PerChannelBlock extends AbstractBlock {
 

@@ -35,8 +35,8 @@ public final class BatchRenormLayer extends AbstractBatchNormBlock {
         rMax = options.getFloat(BatchRenormProvider.R_MAX.name());
         dMax = options.getFloat(BatchRenormProvider.D_MAX.name());
         boolean affine = options.getBoolean(BatchNormOptions.AFFINE.name());
-        gamma = affine ? addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA).build()) : null;
-        beta = affine ? addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA).build()) : null;
+        gamma = affine ? perChannelParameter("gamma", Parameter.Type.GAMMA) : null;
+        beta = affine ? perChannelParameter("beta", Parameter.Type.BETA) : null;
     }
 
     @Override
