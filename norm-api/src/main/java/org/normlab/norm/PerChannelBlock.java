@@ -63,6 +63,35 @@ public abstract class PerChannelBlock extends AbstractBlock {
         return m;
     }
 
+    /** {@code y * gamma + beta}, per channel: the affine step after a normalization. */
+    protected NDArray affine(ParameterStore store, NDArray y, Parameter gamma, Parameter beta, boolean training) {
+        return y.mul(perChannel(store, gamma, y, training)).add(perChannel(store, beta, y, training));
+    }
+
+    /** Each sample's channels as {@code groups} rows of consecutive channels: shape (N, groups, C / groups * H * W). */
+    protected static NDArray groupRows(NDArray x, int groups) {
+        return x.reshape(x.getShape().get(0), groups, -1);
+    }
+
+    /**
+     * The first two moments of x over {@code axes}, kept as size-1 axes: the mean, x minus it, and
+     * the biased variance (the mean squared deviation), as torch's {@code var(unbiased=False)}.
+     */
+    protected record Moments(NDArray mean, NDArray centered, NDArray variance) {
+
+        /** {@code sqrt(variance + eps)}. */
+        public NDArray std(NDArray eps) {
+            return variance.add(eps).sqrt();
+        }
+    }
+
+    /** The {@link Moments} of x over {@code axes}. */
+    protected static Moments moments(NDArray x, int... axes) {
+        NDArray mean = meanOver(x, axes);
+        NDArray centered = x.sub(mean);
+        return new Moments(mean, centered, meanOver(centered.mul(centered), axes));
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};

@@ -42,6 +42,6 @@ public class BatchNormLayer extends AbstractBatchNormBlock {
         if (!affine) {
             return new NDList(xHat);
         }
-        return new NDList(xHat.mul(perChannel(store, gamma, x, training)).add(perChannel(store, beta, x, training)));
+        return new NDList(affine(store, xHat, gamma, beta, training));
     }
 }

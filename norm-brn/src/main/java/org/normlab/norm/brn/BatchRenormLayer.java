@@ -54,7 +54,7 @@ public final class BatchRenormLayer extends AbstractBatchNormBlock {
         if (gamma == null) {
             return new NDList(xHat);
         }
-        return new NDList(xHat.mul(perChannel(store, gamma, x, training)).add(perChannel(store, beta, x, training)));
+        return new NDList(affine(store, xHat, gamma, beta, training));
     }
 
     /** r and d, shaped to broadcast over x, without gradient. */
