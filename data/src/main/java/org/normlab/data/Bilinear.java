@@ -63,4 +63,12 @@ final class Bilinear {
             }
         }
     }
+
+    /** Resamples every channel of image {@code n} of an NCHW batch of {@code in} images into one of {@code out}. */
+    static void image(float[] src, ImageShape in, int n, Bilinear rows, Bilinear cols, float[] dst, ImageShape out) {
+        for (int c = 0; c < in.channels(); c++) {
+            int p = n * in.channels() + c;
+            plane(src, p * in.plane(), in.width(), rows, cols, dst, p * out.plane());
+        }
+    }
 }

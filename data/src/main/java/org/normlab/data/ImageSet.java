@@ -11,6 +11,10 @@ import java.util.List;
  * <p>All pixels sit in one {@code byte[]}, so a set holds at most {@link Integer#MAX_VALUE}
  * values (CIFAR-10 at 32x32 holds 153.6 M); upscaling for a model happens per batch in the
  * {@link TransformPipeline}, not here.
+ *
+ * <p>Why about 300 lines: this class is the value, its invariants and some thirty one-line
+ * accessors; the logic behind them lives elsewhere: sampling in {@link StratifiedSampling},
+ * channel statistics in {@link ChannelStatistics}, channel and size changes in {@link ImageOps}.
  */
 public final class ImageSet {
 
@@ -24,14 +28,8 @@ public final class ImageSet {
     private final List<String> componentNames;
 
     private ImageSet(
-            String name,
-            ImageShape shape,
-            byte[] pixels,
-            int[] labels,
-            int numClasses,
-            List<String> classNames,
-            byte[] components,
-            List<String> componentNames) {
+            String name, ImageShape shape, byte[] pixels, int[] labels, int numClasses,
+            List<String> classNames, byte[] components, List<String> componentNames) {
         this.name = name;
         this.shape = shape;
         this.pixels = pixels;
@@ -61,14 +59,17 @@ public final class ImageSet {
             throw new DatasetException(name + ": the class count must be >= 1, got " + numClasses);
         }
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= numClasses) {
-                throw new DatasetException(
-                        String.format(
-                                "%s: label %d of image %d is outside [0, %d)",
-                                name, labels[i], i, numClasses));
-            }
+            checkIndex(name, "label", labels[i], i, numClasses);
         }
         return new ImageSet(name, shape, pixels, labels, numClasses, List.of(), null, List.of());
+    }
+
+    /** A label or component index of one image must lie in [0, bound). */
+    private static void checkIndex(String set, String what, int value, int image, int bound) {
+        if (value < 0 || value >= bound) {
+            throw new DatasetException(
+                    String.format("%s: %s %d of image %d is outside [0, %d)", set, what, value, image, bound));
+        }
     }
 
     /** This set with class names (one per class) for reports. */
@@ -100,12 +101,7 @@ public final class ImageSet {
                     name + ": between 1 and 127 component names are allowed, got " + names.size());
         }
         for (int i = 0; i < componentOfImage.length; i++) {
-            if (componentOfImage[i] < 0 || componentOfImage[i] >= names.size()) {
-                throw new DatasetException(
-                        String.format(
-                                "%s: component %d of image %d is outside [0, %d)",
-                                name, componentOfImage[i], i, names.size()));
-            }
+            checkIndex(name, "component", componentOfImage[i], i, names.size());
         }
         return new ImageSet(
                 name, shape, pixels, labels, numClasses, classNames, componentOfImage,
@@ -252,13 +248,7 @@ public final class ImageSet {
      * of the set (to within one image). The images keep their original order.
      */
     public ImageSet subset(int n, long seed) {
-        if (n < 0 || n > size()) {
-            throw new DatasetException(
-                    String.format("%s: cannot take %d of %d images", name, n, size()));
-        }
-        int[] picked = Arrays.copyOf(stratifiedOrder(seed), n);
-        Arrays.sort(picked);
-        return select(picked);
+        return StratifiedSampling.subset(this, n, seed);
     }
 
     /**
@@ -266,23 +256,12 @@ public final class ImageSet {
      * the training set. Disjoint, and together they are this set.
      */
     public DataSplit split(int valSize, long seed) {
-        if (valSize < 1 || valSize >= size()) {
-            throw new DatasetException(
-                    String.format(
-                            "%s: a validation set must hold between 1 and %d images, got %d",
-                            name, size() - 1, valSize));
-        }
-        int[] order = stratifiedOrder(seed);
-        int[] val = Arrays.copyOfRange(order, 0, valSize);
-        int[] train = Arrays.copyOfRange(order, valSize, order.length);
-        Arrays.sort(val);
-        Arrays.sort(train);
-        return new DataSplit(select(train).named(name + "/train"), select(val).named(name + "/val"));
+        return StratifiedSampling.split(this, valSize, seed);
     }
 
-    /** A seeded order of all indices whose every prefix is class-stratified ({@link StratifiedOrder}). */
+    /** A seeded order of all indices whose every prefix is class-stratified ({@link StratifiedSampling}). */
     int[] stratifiedOrder(long seed) {
-        return StratifiedOrder.of(labels, numClasses, seed);
+        return StratifiedSampling.order(labels, numClasses, seed);
     }
 
     /** This set with {@code channels} channels (1 -> 3 replicates, 3 -> 1 by luminance). */

@@ -191,11 +191,11 @@ class TransformsTest {
 
     @Test
     void randomResizedCropBoxesFollowTorchvision() {
-        Transforms.RandomResizedCrop rrc =
-                (Transforms.RandomResizedCrop) Transforms.randomResizedCrop(8);
+        RandomResizedCrop rrc =
+                (RandomResizedCrop) Transforms.randomResizedCrop(8);
         SplittableRandom r = new SplittableRandom(9);
         for (int i = 0; i < 2000; i++) {
-            Transforms.Box b = rrc.box(40, 60, r);
+            RandomResizedCrop.Box b = rrc.box(40, 60, r);
             assertTrue(b.top() >= 0 && b.left() >= 0 && b.top() + b.height() <= 40
                     && b.left() + b.width() <= 60, b.toString());
             double area = (double) b.height() * b.width() / (40 * 60);
@@ -205,17 +205,17 @@ class TransformsTest {
             assertTrue(ratio > 0.75 * 0.8 && ratio < 4.0 / 3.0 * 1.25, "ratio " + ratio);
         }
         // No try can fit (full area at aspect 2..3 on a square): centre crop clipped to ratio 2.
-        Transforms.RandomResizedCrop wide = (Transforms.RandomResizedCrop)
+        RandomResizedCrop wide = (RandomResizedCrop)
                 Transforms.randomResizedCrop(4, 4, 1.0, 1.0, 2.0, 3.0);
-        assertEquals(new Transforms.Box(2, 0, 5, 10), wide.box(10, 10, new SplittableRandom(1)));
+        assertEquals(new RandomResizedCrop.Box(2, 0, 5, 10), wide.box(10, 10, new SplittableRandom(1)));
         // Aspect 1/4..1/2 on a square: full height, width rint(10 * 0.5) = 5, centred.
-        Transforms.RandomResizedCrop tall = (Transforms.RandomResizedCrop)
+        RandomResizedCrop tall = (RandomResizedCrop)
                 Transforms.randomResizedCrop(4, 4, 1.0, 1.0, 0.25, 0.5);
-        assertEquals(new Transforms.Box(0, 2, 10, 5), tall.box(10, 10, new SplittableRandom(1)));
+        assertEquals(new RandomResizedCrop.Box(0, 2, 10, 5), tall.box(10, 10, new SplittableRandom(1)));
         // Full area at ratio 1 fits at once: the whole image.
-        Transforms.RandomResizedCrop whole = (Transforms.RandomResizedCrop)
+        RandomResizedCrop whole = (RandomResizedCrop)
                 Transforms.randomResizedCrop(4, 4, 1.0, 1.0, 1.0, 1.0);
-        assertEquals(new Transforms.Box(0, 0, 10, 10), whole.box(10, 10, new SplittableRandom(1)));
+        assertEquals(new RandomResizedCrop.Box(0, 0, 10, 10), whole.box(10, 10, new SplittableRandom(1)));
     }
 
     @Test
@@ -227,7 +227,7 @@ class TransformsTest {
         float[] out = run(p, set, 77);
         assertEquals(2 * 7 * 7, out.length);
         // The box the transform drew is the first draw of the same seeded generator.
-        Transforms.Box b = ((Transforms.RandomResizedCrop) p.steps().get(0)).box(12, 16, new SplittableRandom(77));
+        RandomResizedCrop.Box b = ((RandomResizedCrop) p.steps().get(0)).box(12, 16, new SplittableRandom(77));
         for (int c = 0; c < 2; c++) {
             double[] plane = new double[12 * 16];
             for (int i = 0; i < plane.length; i++) {

@@ -1,25 +1,19 @@
 package org.normlab.norm;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 
 /**
  * The part every batch-statistics norm shares: running mean and variance (PyTorch semantics),
- * eps and momentum, the per-channel shape, and a replaceable {@link Standardizer}. Subclasses
- * add their own parameters and write {@code forwardInternal}; channels are on axis 1.
+ * eps and momentum, and a replaceable {@link Standardizer}; the per-channel plumbing (shapes,
+ * broadcasting, saved metadata) is {@link PerChannelBlock}'s. Subclasses add their own
+ * parameters and write {@code forwardInternal}; channels are on axis 1.
  */
-public abstract class AbstractBatchNormBlock extends AbstractBlock implements Standardizable {
+public abstract class AbstractBatchNormBlock extends PerChannelBlock implements Standardizable {
 
     protected final float eps;
     protected final float momentum;
-    protected long channels;
     private final Parameter runningMean;
     private final Parameter runningVar;
     private Standardizer standardizer = Standardizer.BATCH;
@@ -32,16 +26,8 @@ public abstract class AbstractBatchNormBlock extends AbstractBlock implements St
         super(version);
         this.eps = options.getFloat(BatchNormOptions.EPS.name());
         this.momentum = options.getFloat(BatchNormOptions.MOMENTUM.name());
-        runningMean = addParameter(Parameter.builder()
-                .setName("runningMean")
-                .setType(Parameter.Type.RUNNING_MEAN)
-                .optRequiresGrad(false)
-                .build());
-        runningVar = addParameter(Parameter.builder()
-                .setName("runningVar")
-                .setType(Parameter.Type.RUNNING_VAR)
-                .optRequiresGrad(false)
-                .build());
+        runningMean = runningParameter("runningMean", Parameter.Type.RUNNING_MEAN);
+        runningVar = runningParameter("runningVar", Parameter.Type.RUNNING_VAR);
     }
 
     @Override
@@ -80,46 +66,5 @@ public abstract class AbstractBatchNormBlock extends AbstractBlock implements St
     /** x_hat of x through the current standardizer. */
     protected NDArray standardize(ParameterStore store, NDArray x, boolean training) {
         return standardizer.standardize(x, runningStats(store, x, training), training);
-    }
-
-    /** A per-channel parameter's value, shaped to broadcast over x, owned by x's manager. */
-    protected NDArray perChannel(ParameterStore store, Parameter p, NDArray x, boolean training) {
-        NDArray value = store.getValue(p, x.getDevice(), training).reshape(RunningStats.broadcastShape(x));
-        // The view would otherwise belong to the parameter's manager and live as long as the model.
-        value.attach(x.getManager());
-        return value;
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
-    }
-
-    @Override
-    protected void beforeInitialize(Shape... inputShapes) {
-        super.beforeInitialize(inputShapes);
-        channels = inputShapes[0].get(1);
-    }
-
-    @Override
-    public void prepare(Shape[] inputShapes) {
-        for (Parameter p : parameters.values()) {
-            p.setShape(new Shape(channels));
-        }
-    }
-
-    @Override
-    protected void saveMetadata(DataOutputStream os) throws IOException {
-        saveInputShapes(os);
-        os.writeLong(channels);
-    }
-
-    @Override
-    public void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
-        if (loadVersion != version) {
-            throw new MalformedModelException("Unsupported encoding version: " + loadVersion);
-        }
-        readInputShapes(is);
-        channels = is.readLong();
     }
 }

@@ -14,7 +14,8 @@ import java.io.IOException;
  * The plumbing of a norm layer whose parameters are all per-channel vectors of shape (C) with
  * channels on axis 1 and output shape = input shape (GroupNorm, FRN, EvoNorm): parameter
  * creation, shapes, broadcasting and the saved metadata. Subclasses write
- * {@code forwardInternal}; batch-statistics norms use {@link AbstractBatchNormBlock} instead.
+ * {@code forwardInternal}; batch-statistics norms extend {@link AbstractBatchNormBlock}, which
+ * adds the running statistics and the replaceable standardization step.
  */
 public abstract class PerChannelBlock extends AbstractBlock {
 
@@ -60,6 +61,35 @@ public abstract class PerChannelBlock extends AbstractBlock {
             m = m.mean(new int[] {sorted[i]}, true);
         }
         return m;
+    }
+
+    /** {@code y * gamma + beta}, per channel: the affine step after a normalization. */
+    protected NDArray affine(ParameterStore store, NDArray y, Parameter gamma, Parameter beta, boolean training) {
+        return y.mul(perChannel(store, gamma, y, training)).add(perChannel(store, beta, y, training));
+    }
+
+    /** Each sample's channels as {@code groups} rows of consecutive channels: shape (N, groups, C / groups * H * W). */
+    protected static NDArray groupRows(NDArray x, int groups) {
+        return x.reshape(x.getShape().get(0), groups, -1);
+    }
+
+    /**
+     * The first two moments of x over {@code axes}, kept as size-1 axes: the mean, x minus it, and
+     * the biased variance (the mean squared deviation), as torch's {@code var(unbiased=False)}.
+     */
+    protected record Moments(NDArray mean, NDArray centered, NDArray variance) {
+
+        /** {@code sqrt(variance + eps)}. */
+        public NDArray std(NDArray eps) {
+            return variance.add(eps).sqrt();
+        }
+    }
+
+    /** The {@link Moments} of x over {@code axes}. */
+    protected static Moments moments(NDArray x, int... axes) {
+        NDArray mean = meanOver(x, axes);
+        NDArray centered = x.sub(mean);
+        return new Moments(mean, centered, meanOver(centered.mul(centered), axes));
     }
 
     @Override

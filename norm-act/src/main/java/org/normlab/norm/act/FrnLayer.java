@@ -38,7 +38,7 @@ public final class FrnLayer extends PerChannelBlock {
         NDArray x = inputs.singletonOrThrow();
         NDArray nu2 = meanOver(x.square(), spatialAxes(x));
         NDArray inverseRms = nu2.add(EngineConstants.scalar(nu2, eps)).pow(EngineConstants.scalar(nu2, -0.5));
-        NDArray y = x.mul(inverseRms).mul(perChannel(store, gamma, x, training)).add(perChannel(store, beta, x, training));
+        NDArray y = affine(store, x.mul(inverseRms), gamma, beta, training);
         return new NDList(tau == null ? y : y.maximum(perChannel(store, tau, x, training)));
     }
 }

@@ -80,7 +80,7 @@ public final class ConformanceKit {
                 compare(checks, "train.y", dims, y, expected.get("y"), tolerance);
                 compare(checks, "train.grad_x", dims, x.getGradient(), expected.get("grad_x"), tolerance);
                 for (String name : fixture.parameters().keySet()) {
-                    Parameter p = params.get(camelCase(name));
+                    Parameter p = params.get(ReferenceFixture.parameterName(name));
                     compare(checks, "train.grad_" + name, p.getArray().getShape().getShape(),
                             p.getArray().getGradient(), expected.get("grad_" + name), tolerance);
                 }
@@ -126,11 +126,11 @@ public final class ConformanceKit {
 
     private static void loadParameters(ReferenceFixture fixture, Map<String, Parameter> params) {
         for (Map.Entry<String, double[]> e : fixture.parameters().entrySet()) {
-            require(params, camelCase(e.getKey()), e.getKey(), fixture).getArray().set(floats(e.getValue()));
+            require(params, ReferenceFixture.parameterName(e.getKey()), e.getKey(), fixture).getArray().set(floats(e.getValue()));
         }
         List<String> missing = params.values().stream()
                 .filter(Parameter::requiresGradient)
-                .map(p -> snakeCase(p.getName()))
+                .map(p -> ReferenceFixture.key(p.getName()))
                 .filter(key -> !fixture.parameters().containsKey(key))
                 .toList();
         if (!missing.isEmpty()) {
@@ -149,12 +149,12 @@ public final class ConformanceKit {
         Map<String, Parameter> running = new LinkedHashMap<>();
         for (String stat : fixture.runningStats()) {
             String key = "running_" + stat;
-            running.put(stat, require(params, camelCase(key), key + "_before", fixture));
+            running.put(stat, require(params, ReferenceFixture.parameterName(key), key + "_before", fixture));
         }
         List<String> missing = params.values().stream()
                 .filter(p -> !p.requiresGradient())
                 .filter(p -> !running.containsValue(p))
-                .map(p -> snakeCase(p.getName()) + "_before")
+                .map(p -> ReferenceFixture.key(p.getName()) + "_before")
                 .toList();
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException(String.format(
@@ -190,24 +190,6 @@ public final class ConformanceKit {
         }
         float[] values = actual.toType(DataType.FLOAT32, false).toFloatArray();
         checks.add(QuantityCheck.compare(quantity, shape, values, expected, tol));
-    }
-
-    static String camelCase(String snake) {
-        StringBuilder sb = new StringBuilder();
-        boolean upper = false;
-        for (char c : snake.toCharArray()) {
-            if (c == '_') {
-                upper = true;
-            } else {
-                sb.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
-        }
-        return sb.toString();
-    }
-
-    static String snakeCase(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
     }
 
     private static float[] floats(double[] values) {

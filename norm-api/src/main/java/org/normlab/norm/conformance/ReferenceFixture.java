@@ -108,6 +108,26 @@ public final class ReferenceFixture {
         }
     }
 
+    /** The block parameter a fixture key names: its camelCase ({@code weight_readjust} is {@code weightReadjust}). */
+    public static String parameterName(String key) {
+        StringBuilder sb = new StringBuilder();
+        boolean upper = false;
+        for (char c : key.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                sb.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The fixture key of a block parameter: its snake_case ({@code runningMean} is {@code running_mean}). */
+    public static String key(String parameterName) {
+        return parameterName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
+    }
+
     public static ReferenceFixture load(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return load(file.toString(), in);

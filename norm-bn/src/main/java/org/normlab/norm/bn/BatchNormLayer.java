@@ -23,8 +23,8 @@ public class BatchNormLayer extends AbstractBatchNormBlock {
         super(VERSION, options);
         affine = options.getBoolean(BatchNormOptions.AFFINE.name());
         if (affine) {
-            gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA).build());
-            beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA).build());
+            gamma = perChannelParameter("gamma", Parameter.Type.GAMMA);
+            beta = perChannelParameter("beta", Parameter.Type.BETA);
         }
     }
 
@@ -42,6 +42,6 @@ public class BatchNormLayer extends AbstractBatchNormBlock {
         if (!affine) {
             return new NDList(xHat);
         }
-        return new NDList(xHat.mul(perChannel(store, gamma, x, training)).add(perChannel(store, beta, x, training)));
+        return new NDList(affine(store, xHat, gamma, beta, training));
     }
 }

@@ -35,8 +35,8 @@ public final class BatchRenormLayer extends AbstractBatchNormBlock {
         rMax = options.getFloat(BatchRenormProvider.R_MAX.name());
         dMax = options.getFloat(BatchRenormProvider.D_MAX.name());
         boolean affine = options.getBoolean(BatchNormOptions.AFFINE.name());
-        gamma = affine ? addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA).build()) : null;
-        beta = affine ? addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA).build()) : null;
+        gamma = affine ? perChannelParameter("gamma", Parameter.Type.GAMMA) : null;
+        beta = affine ? perChannelParameter("beta", Parameter.Type.BETA) : null;
     }
 
     @Override
@@ -54,7 +54,7 @@ public final class BatchRenormLayer extends AbstractBatchNormBlock {
         if (gamma == null) {
             return new NDList(xHat);
         }
-        return new NDList(xHat.mul(perChannel(store, gamma, x, training)).add(perChannel(store, beta, x, training)));
+        return new NDList(affine(store, xHat, gamma, beta, training));
     }
 
     /** r and d, shaped to broadcast over x, without gradient. */

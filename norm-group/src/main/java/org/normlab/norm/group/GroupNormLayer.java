@@ -45,20 +45,19 @@ public final class GroupNormLayer extends PerChannelBlock {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        Shape shape = x.getShape();
-        long perGroup = shape.size() / (shape.get(0) * groups);
         // The engine's layer norm over each (sample, group) row: one fused kernel with its own backward.
-        NDArray rows = x.reshape(shape.get(0), groups, perGroup);
+        NDArray rows = groupRows(x, groups);
+        long perGroup = rows.getShape().get(2);
         NDArray unitScale = EngineConstants.ones(x, perGroup);
         NDArray noShift = EngineConstants.zeros(x, perGroup);
         NDArray xHat = rows.getNDArrayInternal()
                 .layerNorm(rows, new Shape(perGroup), unitScale, noShift, eps)
                 .singletonOrThrow()
-                .reshape(shape);
+                .reshape(x.getShape());
         if (gamma == null) {
             return new NDList(xHat);
         }
-        return new NDList(xHat.mul(perChannel(store, gamma, x, training)).add(perChannel(store, beta, x, training)));
+        return new NDList(affine(store, xHat, gamma, beta, training));
     }
 
     @Override

@@ -46,13 +46,10 @@ final class RunningInstanceNormLayer extends PerChannelBlock {
         NDArray epsArray = EngineConstants.scalar(x, eps);
         NDArray xHat;
         if (training) {
-            int[] hw = spatialAxes(x);
-            NDArray instanceMean = meanOver(x, hw);
-            NDArray centered = x.sub(instanceMean);
-            NDArray instanceVar = meanOver(centered.mul(centered), hw);
-            xHat = centered.div(instanceVar.add(epsArray).sqrt());
+            Moments instance = moments(x, spatialAxes(x));
+            xHat = instance.centered().div(instance.std(epsArray));
             long count = x.getShape().size() / (x.getShape().get(0) * x.getShape().get(1));
-            update(mean, var, instanceMean, instanceVar, count);
+            update(mean, var, instance.mean(), instance.variance(), count);
         } else {
             Shape bcast = RunningStats.broadcastShape(x);
             xHat = x.sub(mean.reshape(bcast)).div(var.reshape(bcast).add(epsArray).sqrt());
@@ -60,7 +57,7 @@ final class RunningInstanceNormLayer extends PerChannelBlock {
         if (gamma == null) {
             return new NDList(xHat);
         }
-        return new NDList(xHat.mul(perChannel(store, gamma, x, training)).add(perChannel(store, beta, x, training)));
+        return new NDList(affine(store, xHat, gamma, beta, training));
     }
 
     /** running = (1 - m) running + m * (batch average of the instance statistics), in place. */

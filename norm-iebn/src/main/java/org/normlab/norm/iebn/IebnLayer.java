@@ -48,8 +48,8 @@ public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
         super(VERSION, options);
         affine = options.getBoolean(BatchNormOptions.AFFINE.name());
         if (affine) {
-            gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA).build());
-            beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA).build());
+            gamma = perChannelParameter("gamma", Parameter.Type.GAMMA);
+            beta = perChannelParameter("beta", Parameter.Type.BETA);
         }
         // Type OTHER with fixed initializers: a model-wide weight initializer must not touch them.
         weightReadjust = addParameter(Parameter.builder()

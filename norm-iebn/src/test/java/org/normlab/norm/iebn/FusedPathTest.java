@@ -14,16 +14,14 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.normlab.norm.NormRegistry;
 import org.normlab.norm.Standardizable;
 import org.normlab.norm.Standardizer;
+import org.normlab.norm.testing.NativeChurn;
 
 /**
  * The fused path (plain batch step) against the generic one (x_hat from the engine's batch norm
@@ -90,7 +88,7 @@ class FusedPathTest {
         // reads in the backward pass after the garbage collector freed it; the fused path must
         // not depend on such arrays. Churn memory between forward and backward, then compare.
         Run generic = run(new Shape(8, 4, 3, 3), DataType.FLOAT32, true, 1, true, 5L, false);
-        Run fused = run(new Shape(8, 4, 3, 3), DataType.FLOAT32, true, 1, false, 5L, false, FusedPathTest::churn);
+        Run fused = run(new Shape(8, 4, 3, 3), DataType.FLOAT32, true, 1, false, 5L, false, NativeChurn::churn);
         assertClose(generic, fused, 1e-4);
     }
 
@@ -235,18 +233,6 @@ class FusedPathTest {
                 default -> r; // gamma, runningVar
             };
             p.getArray().set(value.toType(type, false).toByteBuffer());
-        }
-    }
-
-    private static void churn() {
-        List<ByteBuffer> junk = new ArrayList<>();
-        for (int round = 0; round < 3; round++) {
-            System.gc();
-            for (int i = 0; i < 5000; i++) {
-                ByteBuffer b = ByteBuffer.allocateDirect(8);
-                b.putDouble(0, 1234.5);
-                junk.add(b);
-            }
         }
     }
 

@@ -10,12 +10,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.normlab.norm.NormRegistry;
+import org.normlab.norm.testing.NativeChurn;
 
 /**
  * The attack's factor must survive a garbage collection between forward and backward: DJL's
@@ -47,24 +45,11 @@ class ConstantNoiseGcTest {
                 NDArray y = block.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow();
                 NDArray loss = y.mul(y).sum();
                 if (churn) {
-                    churn();
+                    NativeChurn.churn();
                 }
                 collector.backward(loss);
             }
             return x.getGradient().toFloatArray();
-        }
-    }
-
-    /** Collects garbage and reuses freed native memory with other values. */
-    private static void churn() {
-        List<ByteBuffer> junk = new ArrayList<>();
-        for (int round = 0; round < 3; round++) {
-            System.gc();
-            for (int i = 0; i < 5000; i++) {
-                ByteBuffer b = ByteBuffer.allocateDirect(8);
-                b.putDouble(0, 1234.5);
-                junk.add(b);
-            }
         }
     }
 }

@@ -39,7 +39,7 @@ final class LayerRun implements AutoCloseable {
             params.put(p.getValue().getName(), p.getValue());
         }
         for (Map.Entry<String, double[]> e : fixture.parameters().entrySet()) {
-            params.get(camelCase(e.getKey())).getArray().set(floats(e.getValue()));
+            params.get(ReferenceFixture.parameterName(e.getKey())).getArray().set(floats(e.getValue()));
         }
         store = new ParameterStore(manager, false);
     }
@@ -63,7 +63,7 @@ final class LayerRun implements AutoCloseable {
             collector.backward(y.mul(upstream).sum());
             Map<String, double[]> grads = new LinkedHashMap<>();
             for (String name : fixture.parameters().keySet()) {
-                grads.put(name, doubles(params.get(camelCase(name)).getArray().getGradient()));
+                grads.put(name, doubles(params.get(ReferenceFixture.parameterName(name)).getArray().getGradient()));
             }
             return new Train(doubles(y), doubles(x.getGradient()), grads,
                     doubles(params.get("runningMean").getArray()), doubles(params.get("runningVar").getArray()));
@@ -96,20 +96,6 @@ final class LayerRun implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
-    }
-
-    private static String camelCase(String snake) {
-        StringBuilder sb = new StringBuilder();
-        boolean upper = false;
-        for (char c : snake.toCharArray()) {
-            if (c == '_') {
-                upper = true;
-            } else {
-                sb.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
-        }
-        return sb.toString();
     }
 
     private static double[] doubles(NDArray a) {
