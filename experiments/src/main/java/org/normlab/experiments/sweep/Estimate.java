@@ -6,11 +6,12 @@ import org.normlab.experiments.config.TrialConfig;
 import org.normlab.experiments.wiring.DataFactory;
 
 /**
- * A rough time estimate for --dry-run, before anything has been measured: forward+backward
- * cost relative to ResNet-20 on 32x32 (about 41 MFLOPs), which trains at roughly 800 images/s
- * at batch 128 on 2 idle CPU cores here (bench and compare.sh, 2026-11-30: 830 BN, 909 IEBN),
- * and about half that at batch 16. Good to a factor of two (sweeps/noise.yaml: estimated 9m30s,
- * took 5m53s); the run's ETA uses measured trial times.
+ * Trial time estimates. {@link #of(TrialConfig, DataFactory.Shape, MeasuredSpeed.Times)} is
+ * --dry-run's: the trial's steps and eval batches at this machine's measured times.
+ * {@link #of(TrialConfig, DataFactory.Shape)} is a relative cost from the settings alone, for
+ * balancing shards where nothing is measured: forward+backward cost relative to ResNet-20 on
+ * 32x32 (about 41 MFLOPs) at a nominal 800 images/s, half that at batch 16; it knows nothing of
+ * per-step overhead, so it is good for ratios between trials, not for wall time.
  */
 public final class Estimate {
 
