@@ -224,6 +224,10 @@ final class Charts {
         }
         List<Double> xs = ChartData.numericValues(report.rows(), key);
         boolean log2 = key.endsWith("batch_size") && xs.get(0) > 0 && xs.get(xs.size() - 1) / xs.get(0) >= 4;
+        // The panels are the same measurement in other settings: one y range lets their heights compare.
+        List<ChartData.Point> all = new ArrayList<>();
+        panelsByRest.values().forEach(rows -> ChartData.accuracyVs(rows, key).values().forEach(all::addAll));
+        ChartData.Range range = ChartData.Range.covering(all);
         List<JFreeChart> panels = new ArrayList<>();
         for (Map.Entry<Settings, List<GroupRow>> e : panelsByRest.entrySet()) {
             Map<String, YIntervalSeries> byNorm = new LinkedHashMap<>();
@@ -251,7 +255,7 @@ final class Charts {
                 n.setAutoRangeIncludesZero(false);
             }
             NumberAxis y = new NumberAxis("final val accuracy");
-            y.setAutoRangeIncludesZero(false);
+            y.setRange(range.lower(), range.upper());
             XYPlot plot = new XYPlot(data, x, y, r);
             style(plot);
             panels.add(chart(title(e.getKey()), plot));
@@ -260,7 +264,7 @@ final class Charts {
         writePanels(panels, file, "Final validation accuracy vs " + key + " (mean ± 1 sample std over seeds)", 560, 430,
                 "One line per norm; each point the mean final validation accuracy of the completed trials (seeds) "
                         + "at that " + key + ", the bars ±1 sample std (n−1)."
-                        + (panels.size() > 1 ? " One panel per combination of the other swept settings." : ""));
+                        + (panels.size() > 1 ? " One panel per combination of the other swept settings, all on one y axis." : ""));
     }
 
     static ValueAxis log2Axis(String label) {
