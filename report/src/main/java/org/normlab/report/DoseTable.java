@@ -9,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.normlab.experiments.UserError;
 import org.normlab.results.TrialStatus;
 
 /**
@@ -64,8 +63,7 @@ public final class DoseTable {
         data.sweptKeys().stream().filter(k -> spec.keys().stream().anyMatch(x -> related(k, x))).forEach(consumed::add);
         List<String> contextKeys = data.sweptKeys().stream()
                 .filter(k -> !normKeys.contains(k) && !consumed.contains(k)).toList();
-        DoseSpec.Checks checks = DoseSpec.Checks.structural((pointer, message) -> new UserError(
-                data.dirs().get(0).resolve("sweep.yaml") + ": " + DoseSpec.dotted(pointer) + ": " + message));
+        DoseSpec.Checks checks = data.definition().checks();
 
         record Key(String family, boolean baseline, double strength, Settings context) {}
         Map<Key, Map<String, List<Double>>> cells = new LinkedHashMap<>();

@@ -20,17 +20,19 @@ public final class SweepYaml {
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
+    private final Path file;
     private final String text;
     private final JsonNode root;
     private final DoseSpec dose;
 
     /** No sweep.yaml in any folder. */
-    static final SweepYaml NONE = new SweepYaml(null, MissingNode.getInstance(), null);
+    static final SweepYaml NONE = new SweepYaml(null, null, MissingNode.getInstance());
 
-    private SweepYaml(String text, JsonNode root, DoseSpec dose) {
+    private SweepYaml(Path file, String text, JsonNode root) {
+        this.file = file;
         this.text = text;
         this.root = root;
-        this.dose = dose;
+        this.dose = DoseSpec.parse(root.get(DoseSpec.REPORT_KEY), checks());
     }
 
     static SweepYaml parse(Path file, String text) {
@@ -40,10 +42,16 @@ public final class SweepYaml {
         } catch (IOException e) {
             root = null;
         }
-        root = root == null ? MissingNode.getInstance() : root;
-        DoseSpec dose = DoseSpec.parse(root.get(DoseSpec.REPORT_KEY), DoseSpec.Checks.structural(
-                (pointer, message) -> new UserError(file + ": " + DoseSpec.dotted(pointer) + ": " + message)));
-        return new SweepYaml(text, root, dose);
+        return new SweepYaml(file, text, root == null ? MissingNode.getInstance() : root);
+    }
+
+    /**
+     * The errors of {@code report:} name this file and the key ({@code report.dose_response[1].strength});
+     * the setting names were checked when the sweep was loaded.
+     */
+    DoseSpec.Checks checks() {
+        return DoseSpec.Checks.structural(
+                (pointer, message) -> new UserError(file + ": " + DoseSpec.dotted(pointer) + ": " + message));
     }
 
     /** The text as written, or null for {@link #NONE}. */
