@@ -22,7 +22,7 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 final class DoseCharts {
 
     static final String FILE = "dose_response";
-    private static final int PANEL_WIDTH = 520;
+    private static final int PANEL_WIDTH = 520;   // a single column gets 960, room for the figure's title
     private static final int PANEL_HEIGHT = 420;
 
     private DoseCharts() {}
@@ -42,7 +42,7 @@ final class DoseCharts {
             String file = pages == 1 ? FILE + ".png" : FILE + "_" + (p + 1) + ".png";
             String pageTitle = pages == 1 ? title : title + " (" + (p + 1) + "/" + pages + ")";
             PanelGrid.write(panels.subList(p * perFile, Math.min(panels.size(), (p + 1) * perFile)), pageTitle,
-                    PANEL_WIDTH, PANEL_HEIGHT, dir.resolve(file), figure.columns());
+                    Math.max(PANEL_WIDTH, 960 / figure.columns()), PANEL_HEIGHT, dir.resolve(file), figure.columns());
             figures.add(new Charts.Figure(file, pageTitle, "One panel per family of report.dose_response (columns) "
                     + "and combination of the other swept settings (rows). x: the family's strength setting, 0 = the "
                     + "baseline (" + report.dose().spec().baseline().name() + "); y: final validation accuracy, the "
