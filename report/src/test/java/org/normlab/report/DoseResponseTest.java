@@ -168,6 +168,25 @@ class DoseResponseTest {
     }
 
     @Test
+    void aPartialSweepShowsWhatItHasAndSaysWhichFamilyHasNoResultYet() throws Exception {
+        DoseSweep.write(tmp, Map.of("dose_response", DoseSweep.families()));
+        try (var trials = Files.list(tmp)) {
+            for (Path t : trials.filter(t -> t.getFileName().toString().contains("-mix-")).toList()) {
+                Files.delete(t.resolve("result.json"));
+            }
+        }
+        Report report = Reports.build(List.of(tmp));
+        assertEquals(List.of("mix"), report.dose().unseen());   // 3 norms x 2 ratios x 2 batch sizes x 3 seeds = 36 missing
+        assertEquals(6, report.dose().rows().size(), "none and constant rows only");
+        ChartData.DoseFigure fig = ChartData.doseResponse(report.dose());
+        assertEquals(4, fig.panels().size(), "the mix panels stay, empty, so rows of panels stay one batch size each");
+        assertTrue(fig.panels().get(1).byNorm().isEmpty());
+        String md = MarkdownWriter.render(ReportContent.build(report, List.of(), List.of()));
+        assertTrue(md.contains("**Partial sweep**: 36 planned trial(s) have no result yet.")
+                && md.contains("No result (yet) in the family mix."), md);
+    }
+
+    @Test
     void withoutTheKeyTheReportIsAsBefore() throws Exception {
         DoseSweep.write(tmp, null);
         Report report = Reports.build(List.of(tmp));
