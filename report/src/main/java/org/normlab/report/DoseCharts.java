@@ -61,7 +61,7 @@ final class DoseCharts {
             r.setAlpha(0.18f);
             int i = 0;
             for (Map.Entry<String, List<ChartData.Point>> line : panel.byNorm().entrySet()) {
-                data.addSeries(Charts.series(line.getKey(), line.getValue()));
+                data.addSeries(ChartStyle.series(line.getKey(), line.getValue()));
                 Color c = colors.getOrDefault(line.getKey(), Color.DARK_GRAY);
                 r.setSeriesPaint(i, c);
                 r.setSeriesFillPaint(i, c);
@@ -74,9 +74,9 @@ final class DoseCharts {
             NumberAxis y = new NumberAxis("final val accuracy");
             y.setRange(figure.y().lower(), figure.y().upper());
             XYPlot plot = new XYPlot(data, x, y, r);
-            Charts.style(plot);
+            ChartStyle.style(plot);
             String where = panel.context().isEmpty() ? "" : " — " + panel.context().label(keyOrder);
-            charts.add(Charts.chart(panel.family() + where, plot));
+            charts.add(ChartStyle.chart(panel.family() + where, plot));
         }
         return charts;
     }
