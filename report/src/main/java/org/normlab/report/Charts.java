@@ -2,11 +2,9 @@ package org.normlab.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Paint;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,26 +14,19 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CategoryPlot;
-import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
-import org.jfree.chart.plot.Plot;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.StatisticalLineAndShapeRenderer;
-import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
-import org.jfree.chart.title.LegendTitle;
-import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
- * Draws the report's plots ({@link ChartData}'s numbers) as PNG files: learning curves, final accuracy per norm, and final accuracy
+ * Draws the report's plots ({@link ChartData}'s numbers, in {@link ChartStyle}) as PNG files: learning curves, final accuracy per norm, and final accuracy
  * against every numeric swept setting (batch size, attack strength, depth). Every point is a mean
  * over the completed trials of a group, with a band or bar of ±1 sample std. Charts with many
  * groups become small multiples, at most {@value #PANELS_PER_FILE} per file.
@@ -47,7 +38,7 @@ final class Charts {
 
     static final int PANELS_PER_FILE = 12;
     private static final int CATEGORIES_PER_FILE = 16;
-    private static final Color GRID = new Color(225, 225, 225);
+    private static final Color GRID = ChartStyle.GRID;
     private static final Color[] PALETTE = {
         new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44), new Color(255, 127, 14),
         new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127),
@@ -114,12 +105,12 @@ final class Charts {
             epoch.setAutoRangeIncludesZero(false);
             CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epoch);
             plot.setGap(12);
-            XYPlot accPlot = xyPlot(acc, "val accuracy", seriesColors);
+            XYPlot accPlot = ChartStyle.xyPlot(acc, "val accuracy", seriesColors);
             plot.add(accPlot, 1);
-            plot.add(xyPlot(loss, "train loss", seriesColors), 1);
+            plot.add(ChartStyle.xyPlot(loss, "train loss", seriesColors), 1);
             LegendItemCollection legend = accPlot.getLegendItems();
             plot.setFixedLegendItems(legend);
-            panels.add(chart(title(e.getKey()), plot));
+            panels.add(ChartStyle.chart(title(e.getKey()), plot));
         }
         writePanels(panels, "learning_curves", "Learning curves: mean over seeds, band = ±1 sample std", 560, 540,
                 "Validation accuracy and training loss per epoch; one line per norm, the mean over the completed "
@@ -127,28 +118,7 @@ final class Charts {
     }
 
     private static YIntervalSeries curve(String name, List<TrialOutcome> trials, boolean accuracy) {
-        return series(name, ChartData.curve(trials, accuracy));
-    }
-
-    static YIntervalSeries series(String name, List<ChartData.Point> points) {
-        YIntervalSeries s = new YIntervalSeries(name);
-        points.forEach(p -> s.add(p.x(), p.mean(), p.lower(), p.upper()));
-        return s;
-    }
-
-    static XYPlot xyPlot(YIntervalSeriesCollection data, String yLabel, List<Color> seriesColors) {
-        NumberAxis y = new NumberAxis(yLabel);
-        y.setAutoRangeIncludesZero(false);
-        DeviationRenderer r = new DeviationRenderer(true, false);
-        r.setAlpha(0.18f);
-        for (int i = 0; i < seriesColors.size(); i++) {
-            r.setSeriesPaint(i, seriesColors.get(i));
-            r.setSeriesFillPaint(i, seriesColors.get(i));
-            r.setSeriesStroke(i, new BasicStroke(2f));
-        }
-        XYPlot plot = new XYPlot(data, null, y, r);
-        style(plot);
-        return plot;
+        return ChartStyle.series(name, ChartData.curve(trials, accuracy));
     }
 
     // ---- final accuracy per norm ----
@@ -200,7 +170,7 @@ final class Charts {
             String title = "Final validation accuracy per norm (mean ± 1 sample std over seeds)";
             String file = pages == 1 ? "accuracy_by_norm.png" : "accuracy_by_norm_" + (p + 1) + ".png";
             int width = Math.max(900, 150 * page.size() + 200);
-            JFreeChart chart = chart(title, plot);
+            JFreeChart chart = ChartStyle.chart(title, plot);
             ChartUtils.saveChartAsPNG(dir.resolve(file).toFile(), chart, width, 560);
             figures.add(new Figure(file, title + (pages == 1 ? "" : " (" + (p + 1) + "/" + pages + ")"),
                     "Each point is the mean final validation accuracy of the completed trials (seeds) of one norm "
@@ -224,10 +194,14 @@ final class Charts {
         }
         List<Double> xs = ChartData.numericValues(report.rows(), key);
         boolean log2 = key.endsWith("batch_size") && xs.get(0) > 0 && xs.get(xs.size() - 1) / xs.get(0) >= 4;
+        // The panels are the same measurement in other settings: one y range lets their heights compare.
+        List<ChartData.Point> all = new ArrayList<>();
+        panelsByRest.values().forEach(rows -> ChartData.accuracyVs(rows, key).values().forEach(all::addAll));
+        ChartData.Range range = ChartData.Range.covering(all);
         List<JFreeChart> panels = new ArrayList<>();
         for (Map.Entry<Settings, List<GroupRow>> e : panelsByRest.entrySet()) {
             Map<String, YIntervalSeries> byNorm = new LinkedHashMap<>();
-            ChartData.accuracyVs(e.getValue(), key).forEach((norm, points) -> byNorm.put(norm, series(norm, points)));
+            ChartData.accuracyVs(e.getValue(), key).forEach((norm, points) -> byNorm.put(norm, ChartStyle.series(norm, points)));
             if (byNorm.isEmpty()) {
                 continue;
             }
@@ -246,29 +220,21 @@ final class Charts {
                 r.setSeriesShapesVisible(i, true);
                 i++;
             }
-            ValueAxis x = log2 ? log2Axis(key) : new NumberAxis(key);
+            ValueAxis x = log2 ? ChartStyle.log2Axis(key) : new NumberAxis(key);
             if (x instanceof NumberAxis n) {
                 n.setAutoRangeIncludesZero(false);
             }
             NumberAxis y = new NumberAxis("final val accuracy");
-            y.setAutoRangeIncludesZero(false);
+            y.setRange(range.lower(), range.upper());
             XYPlot plot = new XYPlot(data, x, y, r);
-            style(plot);
-            panels.add(chart(title(e.getKey()), plot));
+            ChartStyle.style(plot);
+            panels.add(ChartStyle.chart(title(e.getKey()), plot));
         }
         String file = "accuracy_vs_" + key.replaceAll("[^A-Za-z0-9]+", "_");
         writePanels(panels, file, "Final validation accuracy vs " + key + " (mean ± 1 sample std over seeds)", 560, 430,
                 "One line per norm; each point the mean final validation accuracy of the completed trials (seeds) "
                         + "at that " + key + ", the bars ±1 sample std (n−1)."
-                        + (panels.size() > 1 ? " One panel per combination of the other swept settings." : ""));
-    }
-
-    static ValueAxis log2Axis(String label) {
-        LogAxis axis = new LogAxis(label + " (log scale)");
-        axis.setBase(2);
-        axis.setTickUnit(new NumberTickUnit(1));
-        axis.setNumberFormatOverride(new DecimalFormat("0"));
-        return axis;
+                        + (panels.size() > 1 ? " One panel per combination of the other swept settings, all on one y axis." : ""));
     }
 
     void writePanels(List<JFreeChart> panels, String baseName, String title, int w, int h, String caption)
@@ -290,21 +256,5 @@ final class Charts {
 
     private String categoryLabel(Settings context) {
         return context.isEmpty() ? "all trials" : title(context);
-    }
-
-    static JFreeChart chart(String title, Plot plot) {
-        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        LegendTitle legend = chart.getLegend();
-        legend.setPosition(RectangleEdge.BOTTOM);
-        legend.setFrame(BlockBorder.NONE);
-        return chart;
-    }
-
-    static void style(XYPlot plot) {
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(GRID);
-        plot.setRangeGridlinePaint(GRID);
-        plot.setOutlinePaint(Color.GRAY);
     }
 }

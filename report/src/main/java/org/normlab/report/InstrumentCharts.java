@@ -81,7 +81,7 @@ final class InstrumentCharts {
             int i = 0;
             for (Map.Entry<String, Metric> v : variants.entrySet()) {
                 for (Map.Entry<String, List<ChartData.Point>> s : errorVs(e.getValue(), BATCH_KEY, v.getValue()).entrySet()) {
-                    data.addSeries(Charts.series(s.getKey() + v.getKey(), s.getValue()));
+                    data.addSeries(ChartStyle.series(s.getKey() + v.getKey(), s.getValue()));
                     Color c = charts.colors.getOrDefault(s.getKey(), Color.DARK_GRAY);
                     r.setSeriesPaint(i, c);
                     r.setSeriesFillPaint(i, c);
@@ -93,12 +93,12 @@ final class InstrumentCharts {
             if (data.getSeriesCount() == 0) {
                 continue;
             }
-            ValueAxis x = Charts.log2Axis(BATCH_KEY);
+            ValueAxis x = ChartStyle.log2Axis(BATCH_KEY);
             NumberAxis y = new NumberAxis("final val error (1 − accuracy)");
             y.setAutoRangeIncludesZero(false);
             XYPlot plot = new XYPlot(data, x, y, r);
-            Charts.style(plot);
-            panels.add(Charts.chart(charts.title(e.getKey()), plot));
+            ChartStyle.style(plot);
+            panels.add(ChartStyle.chart(charts.title(e.getKey()), plot));
         }
         charts.writePanels(panels, "error_vs_batch_size", "Validation error vs batch size (mean ± 1 sample std over seeds)",
                 640, 480, "Final validation error (1 − accuracy) against data.batch_size on a log scale, one colour per "
@@ -152,14 +152,14 @@ final class InstrumentCharts {
         List<Color> colors = new ArrayList<>();
         Color[] palette = {new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44)};
         for (int i = 0; i < quantities.size(); i++) {
-            YIntervalSeries s = Charts.series(quantities.get(i).label(), points.apply(quantities.get(i)));
+            YIntervalSeries s = ChartStyle.series(quantities.get(i).label(), points.apply(quantities.get(i)));
             data.addSeries(s);
             colors.add(palette[i % palette.length]);
         }
-        XYPlot plot = Charts.xyPlot(data, "value", colors);
+        XYPlot plot = ChartStyle.xyPlot(data, "value", colors);
         NumberAxis x = new NumberAxis(xLabel);
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         plot.setDomainAxis(x);
-        return Charts.chart(title, plot);
+        return ChartStyle.chart(title, plot);
     }
 }

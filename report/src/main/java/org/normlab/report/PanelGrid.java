@@ -22,12 +22,18 @@ final class PanelGrid {
 
     static void write(List<JFreeChart> panels, String title, int panelWidth, int panelHeight, Path file)
             throws IOException {
+        write(panels, title, panelWidth, panelHeight, file, Math.min(3, panels.size()));
+    }
+
+    /** With {@code columns} panels per row (a row of panels is then one context of a figure). */
+    static void write(List<JFreeChart> panels, String title, int panelWidth, int panelHeight, Path file, int columns)
+            throws IOException {
         if (panels.size() == 1) {
             // One panel alone gets the room of a full chart (and the title room to fit).
             panelWidth = Math.max(panelWidth, 960);
             panelHeight = panelHeight * 6 / 5;
         }
-        int columns = Math.min(3, panels.size());
+        columns = Math.max(1, Math.min(columns, panels.size()));
         int rows = (panels.size() + columns - 1) / columns;
         int width = columns * panelWidth;
         int height = TITLE_HEIGHT + rows * panelHeight;

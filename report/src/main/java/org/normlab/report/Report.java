@@ -28,13 +28,16 @@ public final class Report {
     private final List<GroupRow> rows;
     private final List<NormComparison> comparisons;
     private final List<String> normKeys;
+    private final DoseTable dose;
 
-    private Report(SweepData data, List<Metric> metrics, List<GroupRow> rows, List<NormComparison> comparisons) {
+    private Report(SweepData data, List<Metric> metrics, List<GroupRow> rows, List<NormComparison> comparisons,
+            DoseTable dose) {
         this.data = data;
         this.normKeys = data.normKeys();
         this.metrics = metrics;
         this.rows = rows;
         this.comparisons = comparisons;
+        this.dose = dose;
     }
 
     public static Report of(SweepData data) {
@@ -43,7 +46,8 @@ public final class Report {
         List<GroupRow> rows = rows(data, metrics, normKeys);
         boolean normSwept = data.sweptKeys().stream().anyMatch(normKeys::contains);
         List<NormComparison> comparisons = normSwept ? comparisons(rows, normKeys) : List.of();
-        return new Report(data, metrics, rows, comparisons);
+        DoseTable dose = DoseTable.of(data, normKeys, rows.stream().map(r -> r.norm().label()).distinct().toList());
+        return new Report(data, metrics, rows, comparisons, dose);
     }
 
     /** The standard metrics, the eval.stats ones and one per dataset component that any result has. */
@@ -177,6 +181,11 @@ public final class Report {
 
     public List<GroupRow> rows() {
         return rows;
+    }
+
+    /** The results by {@code report.dose_response}; null when the sweep has no such key. */
+    public DoseTable dose() {
+        return dose;
     }
 
     /** Empty when the norm is not swept. */

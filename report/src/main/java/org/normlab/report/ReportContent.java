@@ -22,8 +22,10 @@ final class ReportContent {
         this.doc = new Doc("Sweep report: " + report.data().name());
     }
 
-    static Doc build(Report report, List<Charts.Figure> figures) {
+    /** @param lead the dose–response figure's files, which open the report (none without report.dose_response) */
+    static Doc build(Report report, List<Charts.Figure> lead, List<Charts.Figure> figures) {
         ReportContent c = new ReportContent(report);
+        DoseSection.build(report, lead, c.doc);
         c.trials();
         c.groups();
         c.comparisons();

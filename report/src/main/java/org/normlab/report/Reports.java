@@ -48,8 +48,9 @@ public final class Reports {
         try {
             Files.createDirectories(dir);
             deleteOldPlots(dir);
+            List<Charts.Figure> lead = DoseCharts.write(report, Charts.colors(report), dir);
             List<Charts.Figure> figures = Charts.write(report, dir);
-            Doc doc = ReportContent.build(report, figures);
+            Doc doc = ReportContent.build(report, lead, figures);
             Files.writeString(dir.resolve("report.md"), MarkdownWriter.render(doc), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("report.html"), HtmlWriter.render(doc, dir), StandardCharsets.UTF_8);
             SummaryCsv.write(report, dir);
@@ -68,7 +69,7 @@ public final class Reports {
         try (var files = Files.list(dir)) {
             for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".png")).toList()) {
                 String n = f.getFileName().toString();
-                if (n.startsWith("learning_curves") || n.startsWith("accuracy_")) {
+                if (n.startsWith("learning_curves") || n.startsWith("accuracy_") || n.startsWith(DoseCharts.FILE)) {
                     Files.delete(f);
                 }
             }

@@ -72,7 +72,7 @@ public final class Settings {
                 .collect(Collectors.joining(", "));
     }
 
-    private static String canonical(JsonNode v) {
+    static String canonical(JsonNode v) {
         if (v == null || v.isNull() || v.isMissingNode()) {
             return "null";
         }

@@ -28,6 +28,7 @@ final class SweepFixture {
     final String sweep;
     private final Map<String, Object> base;
     private final List<Map<String, Object>> plan = new ArrayList<>();
+    private final Map<String, Object> sweepKeys = new LinkedHashMap<>();
 
     SweepFixture(Path dir, String sweep) {
         this.dir = dir;
@@ -42,6 +43,12 @@ final class SweepFixture {
     /** Sets a base (not swept) setting by dotted key. */
     SweepFixture base(String key, Object value) {
         put(base, key, value);
+        return this;
+    }
+
+    /** A sweep-level key of sweep.yaml besides name, base, grid and seeds (e.g. report). */
+    SweepFixture sweepKey(String key, Object value) {
+        sweepKeys.put(key, value);
         return this;
     }
 
@@ -72,6 +79,7 @@ final class SweepFixture {
             sweepYaml.put("base", base);
             sweepYaml.put("grid", grid);
             sweepYaml.put("seeds", seeds);
+            sweepYaml.putAll(sweepKeys);
             YAML.writeValue(dir.resolve("sweep.yaml").toFile(), sweepYaml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -19,10 +19,12 @@ import org.normlab.results.ResultStore;
  * @param locator where each setting was written, for error messages
  * @param exclude the file's {@code exclude:} list as written, or null
  * @param excluded the grid points it dropped, in grid order
+ * @param report the file's {@code report:} settings as written (checked by the loader), or null
  */
 public record Sweep(
         String name, String source, ObjectNode base, ObjectNode grid, List<Long> seeds, List<Trial> trials, Locator locator,
-        com.fasterxml.jackson.databind.JsonNode exclude, List<Excluded> excluded) {
+        com.fasterxml.jackson.databind.JsonNode exclude, List<Excluded> excluded,
+        com.fasterxml.jackson.databind.JsonNode report) {
 
     /**
      * A grid point that {@code exclude:} dropped.
@@ -34,7 +36,7 @@ public record Sweep(
 
     /** The same sweep with other trials (a shard's part, renumbered). */
     public Sweep withTrials(List<Trial> part) {
-        return new Sweep(name, source, base, grid, seeds, part, locator, exclude, excluded);
+        return new Sweep(name, source, base, grid, seeds, part, locator, exclude, excluded, report);
     }
 
     /** The axis names, in the order of the file. */
@@ -58,6 +60,9 @@ public record Sweep(
         doc.set("grid", grid);
         if (exclude != null && !exclude.isNull()) {
             doc.set("exclude", exclude);
+        }
+        if (report != null && !report.isNull()) {
+            doc.set("report", report);   // read back by the report (report.dose_response)
         }
         doc.set("base", base);
         return doc;

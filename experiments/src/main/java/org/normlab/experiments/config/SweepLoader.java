@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.normlab.experiments.UserError;
 import org.normlab.norm.Spelling;
+import org.normlab.report.DoseSpec;
 import org.normlab.results.PlanRow;
 
 /**
@@ -43,7 +44,7 @@ public final class SweepLoader {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    private static final List<String> SWEEP_KEYS = List.of("name", "description", "seeds", "grid", "parameters", "exclude");
+    private static final List<String> SWEEP_KEYS = List.of("name", "description", "seeds", "grid", "parameters", "exclude", DoseSpec.REPORT_KEY);
 
     private final String source;
     private final LocatedYaml yaml;
@@ -131,8 +132,10 @@ public final class SweepLoader {
         if (trials.isEmpty()) {
             throw error("/exclude", "exclude drops every grid point; nothing would run");
         }
+        ReportKey.check(file.get(DoseSpec.REPORT_KEY), grid, trials, this::error);
         ObjectNode resolvedBase = base.deepCopy();
-        return new Sweep(name, source, resolvedBase, grid, seeds, trials, locator, file.get("exclude"), excluded);
+        return new Sweep(name, source, resolvedBase, grid, seeds, trials, locator, file.get("exclude"), excluded,
+                file.get(DoseSpec.REPORT_KEY));
     }
 
     // ---- the sweep-level keys
@@ -283,6 +286,11 @@ public final class SweepLoader {
                     ? (ObjectNode) file.get("grid") : file.putObject("grid");
             grid.set(axis, value);
             overrides.put("/grid/" + escape(axis), where);
+            return;
+        }
+        if (key.startsWith(DoseSpec.REPORT_KEY + ".")) {
+            SettingsTree.setDotted(file, key, value, where);
+            overrides.put(JsonPointer.compile("/" + key.replace(".", "/")).toString(), where);
             return;
         }
         if (SWEEP_KEYS.contains(key)) {
