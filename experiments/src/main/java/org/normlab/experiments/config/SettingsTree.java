@@ -96,7 +96,7 @@ final class SettingsTree {
         try {
             ObjectNode keyed = resolved.deepCopy();
             keyed.put("seed", seed);
-            byte[] canonical = SweepLoader.MAPPER.writeValueAsBytes(SweepLoader.MAPPER.treeToValue(keyed, Object.class));
+            byte[] canonical = TrialBinder.MAPPER.writeValueAsBytes(TrialBinder.MAPPER.treeToValue(keyed, Object.class));
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical);
             return HexFormat.of().formatHex(hash).substring(0, 10);
         } catch (IOException | NoSuchAlgorithmException e) {
