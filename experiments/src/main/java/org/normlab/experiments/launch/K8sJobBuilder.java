@@ -129,7 +129,7 @@ public final class K8sJobBuilder extends LaunchBuilder<K8sJobBuilder> {
             throw new UserError("--name " + name + ": a Kubernetes name: lower case letters, digits and '-', "
                     + "starting and ending with a letter or digit, at most 52 characters");
         }
-        for (String path : List.of(out, jar, sweepDir)) {
+        for (String path : plugins == null ? List.of(out, jar, sweepDir) : List.of(out, jar, sweepDir, plugins)) {
             if (!path.startsWith("/")) {
                 throw new UserError(path + ": paths inside the pod must be absolute");
             }

@@ -122,6 +122,20 @@ class K8sJobTest {
     }
 
     @Test
+    void thePodsGetThePluginsFolderInsideThemAndRerunStale() throws Exception {
+        String yaml = smoke().pvc("normlab-results").plugins("/results/plugins").rerunStale(true).build().yaml();
+        JsonNode container = parse(yaml).get(1).path("spec").path("template").path("spec").path("containers").get(0);
+        assertEquals(List.of("run", "/sweeps/smoke.yaml", "--shard", "$(JOB_COMPLETION_INDEX)/3", "--out", "/results",
+                "--plugins", "/results/plugins", "--rerun-stale"), texts(container.path("args")));
+        assertTrue(yaml.startsWith("# ") && yaml.contains("\n# The pods load plugin jars from /results/plugins: put them there in "
+                + "the image, or on a volume mounted there"), yaml);
+        String plain = smoke().build().yaml();
+        assertFalse(plain.contains("--plugins") || plain.contains("--rerun-stale") || plain.contains("plugin jars"), plain);
+        assertEquals("plugins: paths inside the pod must be absolute",
+                assertThrows(UserError.class, () -> smoke().plugins("plugins").build()).getMessage());
+    }
+
+    @Test
     void namesAreMadeValidForKubernetes() {
         assertEquals("normlab-my-sweep-v2", K8sJob.kubernetesName("normlab-My_Sweep.v2"));
         assertEquals("normlab", K8sJob.kubernetesName("---"));
