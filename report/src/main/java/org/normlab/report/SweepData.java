@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * The result files of one sweep, merged from one or more shard folders: the plan (trials.json),

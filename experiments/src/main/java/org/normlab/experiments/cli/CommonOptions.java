@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.experiments.wiring.CoreModule;
 import org.normlab.norm.NormRegistry;
 import picocli.CommandLine.Option;

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.experiments.config.DeviceName;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.SweepLoader;

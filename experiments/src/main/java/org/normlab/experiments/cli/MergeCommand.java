@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.report.ReportCommand;
 import org.normlab.report.Reports;
 import org.normlab.experiments.sweep.ShardFolders;

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.launch.SlurmScript;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package org.normlab.experiments.config;
 
 import java.util.Map;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * Finds where a setting of a trial was written: its grid entry, a {@code --set}, or its place in

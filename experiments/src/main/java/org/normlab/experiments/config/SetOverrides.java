@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * The {@code --set key=value} overrides: each puts its value into the sweep file's tree (a grid

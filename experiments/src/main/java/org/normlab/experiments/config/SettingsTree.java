@@ -11,7 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.norm.Spelling;
 
 /**

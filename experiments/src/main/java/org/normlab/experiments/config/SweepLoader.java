@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * Reads a sweep file: defaults, then the file, then {@code --set} overrides

@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.norm.Spelling;
 
 /**

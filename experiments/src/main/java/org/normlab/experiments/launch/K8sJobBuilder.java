@@ -1,7 +1,7 @@
 package org.normlab.experiments.launch;
 
 import java.util.List;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /** The settings of a {@link K8sJob}; the sweep, shards and image are required. */
 public final class K8sJobBuilder extends LaunchBuilder<K8sJobBuilder> {

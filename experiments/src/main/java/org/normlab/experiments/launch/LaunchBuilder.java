@@ -2,7 +2,7 @@ package org.normlab.experiments.launch;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * The settings both launchers take (their builders extend this): how many shards, what every

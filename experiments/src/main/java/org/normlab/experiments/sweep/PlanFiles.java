@@ -8,7 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.results.FileNames;
 import org.normlab.results.ResultJson;
 

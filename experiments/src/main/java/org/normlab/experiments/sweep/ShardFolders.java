@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * Which folders {@code merge} reads: a sweep's result folder stands for its

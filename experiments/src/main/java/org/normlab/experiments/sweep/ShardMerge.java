@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.results.AtomicFiles;
 import org.normlab.results.Conflict;
 import org.normlab.results.FileNames;

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.experiments.sweep.Shard;
 
 /** The Indexed Job manifest, parsed back from its YAML text as kubectl would read it. */

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /** The sbatch script: its #SBATCH lines, and what bash actually runs for an array task. */
 class SlurmScriptTest {

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.results.Conflict;
 import org.normlab.results.TrialCopies;
 
