@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * The statistics of a report that a later run of the same sweep is checked against. As JSON:

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * Compares a report with a {@link Baseline}, metric by metric on the group means. A metric

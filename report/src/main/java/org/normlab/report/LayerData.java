@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.results.FileNames;
 
 /**

@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /** Reads the result files of RESULTS-FORMAT.md; anything malformed is a {@link UserError} naming the file. */
 final class ResultFiles {

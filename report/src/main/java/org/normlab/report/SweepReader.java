@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.results.Conflict;
 import org.normlab.results.FileNames;
 import org.normlab.results.StaleTrials;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * A sweep folder's sweep.yaml (the resolved sweep the runner wrote), parsed once: its text as

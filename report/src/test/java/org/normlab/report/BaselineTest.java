@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /** --write-baseline / --baseline through picocli, with exit codes, on {@link NormSweep}. */
 class BaselineTest {

@@ -18,7 +18,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.Range;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * The report's lead for a sweep with {@code report.dose_response} ({@link DoseSweep}): the chart

@@ -87,7 +87,7 @@ class ShardMergeTest {
         new SweepFixture(tmp.resolve("c"), "other")
                 .result("x", 1, swept("norm.name", "bn"), "completed", metrics(0.7, 0.7, 0.7, 0.5, 10, 1), null);
         CommandRunner r = CommandRunner.run(tmp.resolve("a").toString(), tmp.resolve("c").toString());
-        assertTrue(r.thrown instanceof org.normlab.experiments.UserError, r.toString());
+        assertTrue(r.thrown instanceof org.normlab.results.UserError, r.toString());
         assertTrue(r.thrown.getMessage().contains("different sweeps [merge, other]"), r.thrown.getMessage());
     }
 }

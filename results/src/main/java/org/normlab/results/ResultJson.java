@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.normlab.experiments.UserError;
 
 /** Reads the JSON files of RESULTS-FORMAT.md; anything malformed is a {@link UserError} naming the file. */
 public final class ResultJson {

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.normlab.experiments.UserError;
 
 /**
  * The results folder of one sweep ({@code OUT/<sweep name>/}, see RESULTS-FORMAT.md). Files

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.normlab.experiments.UserError;
 
 /**
  * {@code stale.json} in a sweep's folder: the finished trials whose recorded {@link Provenance}

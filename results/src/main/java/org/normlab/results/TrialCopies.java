@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.normlab.experiments.UserError;
 
 /**
  * The copies of each trial's result.json found in some result folders (shards, or folders the

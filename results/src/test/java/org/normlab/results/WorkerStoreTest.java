@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.normlab.experiments.UserError;
 
 /** A --parallel worker writes into its parent's locked folder, and only there. */
 class WorkerStoreTest {

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.normlab.data.ImageShape;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.experiments.train.CrossEntropy;
 import org.normlab.experiments.train.LayerLog;
 import org.normlab.experiments.train.Memory;

@@ -1,5 +1,7 @@
 package org.normlab.experiments.cli;
 
+import com.google.inject.Guice;
+import com.google.inject.Injector;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -9,7 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
+import org.normlab.experiments.wiring.CoreModule;
 import org.normlab.norm.NormRegistry;
 import picocli.CommandLine.Option;
 
@@ -30,13 +33,31 @@ public class CommonOptions {
         return NormRegistry.load(pluginClassLoader());
     }
 
-    ClassLoader pluginClassLoader() {
-        ClassLoader parent = CommonOptions.class.getClassLoader();
+    /**
+     * The plugins folder in use: --plugins, else plugins/ in the working directory when it is
+     * there; null when there is none.
+     */
+    Path pluginsFolder() {
         Path dir = plugins != null ? plugins : DEFAULT_PLUGINS;
         if (!Files.isDirectory(dir)) {
             if (plugins != null) {
                 throw new UserError("--plugins " + plugins + ": no such folder");
             }
+            return null;
+        }
+        return dir;
+    }
+
+    /** The composition root's core: the norms, model families and datasets of the class path and the plugins. */
+    Injector coreInjector() {
+        ClassLoader loader = pluginClassLoader();
+        return Guice.createInjector(new CoreModule(NormRegistry.load(loader), loader));
+    }
+
+    ClassLoader pluginClassLoader() {
+        ClassLoader parent = CommonOptions.class.getClassLoader();
+        Path dir = pluginsFolder();
+        if (dir == null) {
             return parent;
         }
         List<URL> jars = new ArrayList<>();

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.data.FashionMnist;
 import org.normlab.data.Datasets;
 import org.normlab.experiments.launch.JvmOptions;

@@ -6,16 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.experiments.config.DeviceName;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.SweepLoader;
+import org.normlab.experiments.wiring.DataFactory;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * What k8s-job and slurm share (a picocli mixin): the sweep and its shards, what every shard
- * passes on, the JVM and signal settings, and where the generated text goes.
+ * passes on, the JVM and signal settings, and where the generated text goes. The plugins folder
+ * is {@link CommonOptions}' --plugins, as for {@code run}.
  */
 final class Launchers {
 
@@ -31,6 +33,11 @@ final class Launchers {
     @Option(names = "--device", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N for every trial (default: the sweep's)")
     String device;
 
+    @Option(names = "--rerun-stale",
+            description = "every shard reruns the finished trials whose norm plugins or NormLab changed since they ran "
+                    + "(stale); without it they are skipped and listed")
+    boolean rerunStale;
+
     @Option(names = "--java-option", paramLabel = "OPT",
             description = "JVM option after bin/normlab's (-Xmx6g -Xmn64m -XX:MaxDirectMemorySize=1g), repeatable; "
                     + "e.g. -Xmx16g (the last -Xmx wins)")
@@ -44,9 +51,9 @@ final class Launchers {
     @Option(names = "--file", paramLabel = "FILE", description = "write to FILE instead of printing")
     Path file;
 
-    /** The sweep with its overrides, checked as `run` checks it, and the --device. */
-    Sweep load() throws IOException {
-        Sweep loaded = SweepLoader.load(sweep, sets);
+    /** The sweep with its overrides, checked as `run` checks it (datasets of the plugins included), and the --device. */
+    Sweep load(CommonOptions common) throws IOException {
+        Sweep loaded = SweepLoader.load(sweep, sets, common.coreInjector().getInstance(DataFactory.class).names());
         DeviceName.checkOption(device);
         return loaded;
     }

@@ -3,7 +3,7 @@ package org.normlab.experiments.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.report.ReportCommand;
 import org.normlab.norm.NormConfigException;
 import picocli.CommandLine;

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.report.ReportCommand;
 import org.normlab.report.Reports;
+import org.normlab.experiments.sweep.ShardFolders;
 import org.normlab.experiments.sweep.ShardMerge;
 import org.normlab.results.Conflict;
 import picocli.CommandLine.Command;
@@ -47,8 +48,8 @@ final class MergeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        List<Path> folders = ShardMerge.expand(dirs);
-        Path target = out != null ? out : ShardMerge.defaultOut(folders);
+        List<Path> folders = ShardFolders.expand(dirs);
+        Path target = out != null ? out : ShardFolders.defaultOut(folders);
         if (target == null) {
             throw new UserError("merge: give --out MERGED: the folders " + folders
                     + " are not all shard-i-of-n folders of one sweep folder");

@@ -1,7 +1,7 @@
 package org.normlab.experiments.cli;
 
 import ai.djl.engine.Engine;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * Loads the PyTorch engine before a sweep starts, so that a missing native library is one clear

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.normlab.data.ImageShape;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.experiments.wiring.NormFactories;
 import org.normlab.models.ModelSpec;
 import org.normlab.models.Models;

@@ -1,7 +1,7 @@
 package org.normlab.experiments.cli;
 
 import java.util.concurrent.Callable;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.experiments.config.DeviceName;
 import org.normlab.experiments.sweep.Scale;
 import org.normlab.experiments.sweep.Shard;

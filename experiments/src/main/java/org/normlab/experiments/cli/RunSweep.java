@@ -1,6 +1,5 @@
 package org.normlab.experiments.cli;
 
-import com.google.inject.Guice;
 import com.google.inject.Injector;
 import java.io.IOException;
 import java.util.List;
@@ -13,8 +12,6 @@ import org.normlab.experiments.sweep.SweepValidator;
 import org.normlab.experiments.train.Stop;
 import org.normlab.experiments.train.Stopped;
 import org.normlab.experiments.wiring.DataFactory;
-import org.normlab.norm.NormRegistry;
-import org.normlab.experiments.wiring.CoreModule;
 
 /** Loads a sweep file with its overrides and runs it through the composition root. */
 final class RunSweep {
@@ -33,8 +30,7 @@ final class RunSweep {
         }
         Scale scale = options.scale(new WorkerProcesses(options, common));
         options.applyThreads();
-        ClassLoader plugins = common.pluginClassLoader();
-        Injector core = Guice.createInjector(new CoreModule(NormRegistry.load(plugins), plugins));
+        Injector core = common.coreInjector();
         Sweep sweep = SweepLoader.load(options.sweep, options.sets, core.getInstance(DataFactory.class).names());
         NativeEngine.require();
         List<String> workerTrials = options.workerTrialIds();

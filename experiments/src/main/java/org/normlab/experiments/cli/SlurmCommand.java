@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.launch.SlurmScript;
 import picocli.CommandLine.Command;
@@ -17,10 +17,13 @@ import picocli.CommandLine.Option;
         description = {"Prints an sbatch script that runs a sweep as a Slurm job array of n tasks: task i runs "
                 + "`run SWEEP --shard i/n` (i = SLURM_ARRAY_TASK_ID, array 0..n-1). Paths are made absolute: the sweep "
                 + "file, --out and the jar must be on a file system every node sees.",
+                "With plugins (--plugins DIR, or plugins/ here) every task loads them from DIR's absolute path.",
                 "Submit it with `sbatch FILE`; when every task is done, `merge OUT/<sweep>` combines the shards."})
 final class SlurmCommand implements Callable<Integer> {
 
     @Mixin Launchers launch;
+
+    @Mixin CommonOptions common;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs", description = "results root on the shared file system (default: ${DEFAULT-VALUE})")
     Path out;
@@ -56,12 +59,14 @@ final class SlurmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Sweep loaded = launch.load();
+        Sweep loaded = launch.load(common);
+        Path plugins = common.pluginsFolder();
         SlurmScript script = SlurmScript.builder()
                 .sweep(loaded.name(), launch.sweep.toAbsolutePath().normalize().toString())
                 .shards(launch.shards).out(out.toAbsolutePath().normalize().toString()).jar(jarPath())
                 .partition(partition).time(time).memory(memory).account(account).cpusPerTask(cpusPerTask)
                 .gpusPerTask(gpusPerTask).maxRunning(maxRunning).extra(extra).device(launch.device).sets(launch.sets)
+                .plugins(plugins == null ? null : plugins.toAbsolutePath().normalize().toString()).rerunStale(launch.rerunStale)
                 .javaOptions(launch.javaOptions).gracePeriod(launch.gracePeriod)
                 .build();
         launch.noteIdleShards(loaded, "tasks");

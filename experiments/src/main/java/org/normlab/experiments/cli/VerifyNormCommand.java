@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.norm.NormRegistry;
 import org.normlab.norm.conformance.ConformanceKit;
 import org.normlab.norm.conformance.ConformanceReport;

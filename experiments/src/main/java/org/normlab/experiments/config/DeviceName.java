@@ -1,7 +1,7 @@
 package org.normlab.experiments.config;
 
 import java.util.regex.Pattern;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /** The device a trial asks for, in sweep files, --device and the launchers: auto, cpu, gpu or gpu:N. */
 public final class DeviceName {

@@ -16,7 +16,7 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.util.HashMap;
 import java.util.Map;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * A YAML document read with Jackson into a tree, remembering the line and column of every

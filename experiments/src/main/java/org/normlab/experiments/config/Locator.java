@@ -1,6 +1,7 @@
 package org.normlab.experiments.config;
 
 import java.util.Map;
+import org.normlab.results.UserError;
 
 /**
  * Finds where a setting of a trial was written: its grid entry, a {@code --set}, or its place in
@@ -51,5 +52,15 @@ public final class Locator {
                 return new Located(source, 0, 0);
             }
         }
+    }
+
+    /** A bad value: the error names where the value at {@code pointer} was written. */
+    UserError error(String pointer, String message) {
+        return new UserError(locatePointer(pointer) + ": " + message);
+    }
+
+    /** A key as one segment of a JSON pointer. */
+    static String escape(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
     }
 }

@@ -11,7 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.norm.Spelling;
 
 /**
@@ -96,7 +96,7 @@ final class SettingsTree {
         try {
             ObjectNode keyed = resolved.deepCopy();
             keyed.put("seed", seed);
-            byte[] canonical = SweepLoader.MAPPER.writeValueAsBytes(SweepLoader.MAPPER.treeToValue(keyed, Object.class));
+            byte[] canonical = TrialBinder.MAPPER.writeValueAsBytes(TrialBinder.MAPPER.treeToValue(keyed, Object.class));
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical);
             return HexFormat.of().formatHex(hash).substring(0, 10);
         } catch (IOException | NoSuchAlgorithmException e) {

@@ -71,6 +71,10 @@ public final class K8sJob {
                 + b.shards + ".\n");
         out.write("# kubectl apply -f THIS_FILE; when the Job is complete, merge the shards (see docs/SCALE.md):\n");
         out.write("#   java -jar experiments.jar merge " + b.out.replaceAll("/+$", "") + "/" + b.sweepName + "\n");
+        if (b.plugins != null) {
+            out.write("# The pods load plugin jars from " + b.plugins + ": put them there in the image, or on a volume mounted "
+                    + "there (on the results volume: --plugins-dir " + b.out.replaceAll("/+$", "") + "/plugins).\n");
+        }
         try {
             YAML.writer().writeValues(out).writeAll(documents()).close();
         } catch (IOException e) {

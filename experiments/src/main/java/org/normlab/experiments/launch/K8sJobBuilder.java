@@ -1,7 +1,7 @@
 package org.normlab.experiments.launch;
 
 import java.util.List;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /** The settings of a {@link K8sJob}; the sweep, shards and image are required. */
 public final class K8sJobBuilder extends LaunchBuilder<K8sJobBuilder> {
@@ -129,7 +129,7 @@ public final class K8sJobBuilder extends LaunchBuilder<K8sJobBuilder> {
             throw new UserError("--name " + name + ": a Kubernetes name: lower case letters, digits and '-', "
                     + "starting and ending with a letter or digit, at most 52 characters");
         }
-        for (String path : List.of(out, jar, sweepDir)) {
+        for (String path : plugins == null ? List.of(out, jar, sweepDir) : List.of(out, jar, sweepDir, plugins)) {
             if (!path.startsWith("/")) {
                 throw new UserError(path + ": paths inside the pod must be absolute");
             }

@@ -2,7 +2,7 @@ package org.normlab.experiments.launch;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * The settings both launchers take (their builders extend this): how many shards, what every
@@ -14,6 +14,8 @@ public abstract class LaunchBuilder<B extends LaunchBuilder<B>> {
 
     int shards;
     String device;
+    String plugins;
+    boolean rerunStale;
     List<String> sets = List.of();
     List<String> javaOptions = List.of();
     int gracePeriod = 60;
@@ -28,6 +30,21 @@ public abstract class LaunchBuilder<B extends LaunchBuilder<B>> {
     /** --device for every trial, or null for the sweep's own. */
     public B device(String device) {
         this.device = device;
+        return self();
+    }
+
+    /**
+     * The plugins folder where the shards run (Slurm: the shared path the command was given;
+     * Kubernetes: the folder inside the pod), or null when no plugins are used.
+     */
+    public B plugins(String folder) {
+        this.plugins = folder;
+        return self();
+    }
+
+    /** Whether every shard reruns the finished trials whose norm plugins or NormLab changed (--rerun-stale). */
+    public B rerunStale(boolean rerunStale) {
+        this.rerunStale = rerunStale;
         return self();
     }
 
@@ -61,7 +78,7 @@ public abstract class LaunchBuilder<B extends LaunchBuilder<B>> {
 
     /** What a shard runs, given where it finds the sweep and writes results, and its GPUs and CPUs. */
     ShardInvocation invocation(String sweepPath, String out, int gpus, Integer cpus) {
-        return new ShardInvocation(sweepPath, shards, out, sets, device, gpus, cpus);
+        return new ShardInvocation(sweepPath, shards, out, sets, device, plugins, rerunStale, gpus, cpus);
     }
 
     /** Checks the settings of this class. */

@@ -2,7 +2,7 @@ package org.normlab.experiments.launch;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * An sbatch script that runs a sweep's shards as a Slurm job array: array task i runs

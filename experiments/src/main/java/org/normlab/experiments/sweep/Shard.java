@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /**
  * Shard {@code index} of {@code count} ({@code --shard i/n}, i from 0 to n-1): the part of a

@@ -4,28 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.results.AtomicFiles;
 import org.normlab.results.Conflict;
 import org.normlab.results.FileNames;
 import org.normlab.results.PlanRow;
-import org.normlab.results.ResultJson;
 import org.normlab.results.ResultStore;
 import org.normlab.results.TrialCopies;
 import org.normlab.results.TrialCopies.Copy;
@@ -41,11 +33,8 @@ import org.normlab.results.TrialCopies.Copy;
  */
 public final class ShardMerge {
 
-    static final Pattern SHARD_FOLDER = Pattern.compile("shard-(\\d+)-of-(\\d+)");
-
     private static final String TRIALS = FileNames.TRIALS;
     private static final String SWEEP = FileNames.SWEEP;
-    private static final String RESULT = FileNames.RESULT;
 
     /** What a merge wrote. */
     public record Summary(
@@ -77,58 +66,7 @@ public final class ShardMerge {
     }
 
     /**
-     * The result folders named by {@code dirs}: a folder that holds {@code shard-i-of-n}
-     * folders stands for them (sorted by n, then i); any other folder for itself.
-     */
-    public static List<Path> expand(List<Path> dirs) {
-        Set<Path> result = new LinkedHashSet<>();
-        for (Path d : dirs) {
-            if (!Files.isDirectory(d)) {
-                throw new UserError(d + ": no such folder; give a sweep's result folder (OUT/<sweep name>) or its shard folders");
-            }
-            List<Path> shards = shardFolders(d);
-            result.addAll(shards.isEmpty() ? List.of(d) : shards);
-        }
-        return List.copyOf(result);
-    }
-
-    /**
-     * Where the merge goes when no --out is given: the folder holding the shard folders, when
-     * every folder is a shard of one sweep folder; otherwise null.
-     */
-    public static Path defaultOut(List<Path> folders) {
-        Set<Path> parents = new LinkedHashSet<>();
-        for (Path f : folders) {
-            Path name = f.toAbsolutePath().normalize().getFileName();
-            if (name == null || !SHARD_FOLDER.matcher(name.toString()).matches()) {
-                return null;
-            }
-            parents.add(f.toAbsolutePath().normalize().getParent());
-        }
-        return parents.size() == 1 ? parents.iterator().next() : null;
-    }
-
-    private static List<Path> shardFolders(Path dir) {
-        try (Stream<Path> children = Files.list(dir)) {
-            return children.filter(Files::isDirectory)
-                    .filter(c -> SHARD_FOLDER.matcher(c.getFileName().toString()).matches())
-                    .sorted(Comparator.comparingInt((Path c) -> shardNumbers(c)[1]).thenComparingInt(c -> shardNumbers(c)[0]))
-                    .toList();
-        } catch (IOException e) {
-            throw new UserError(dir + ": cannot list the folder: " + e.getMessage());
-        }
-    }
-
-    private static int[] shardNumbers(Path shardFolder) {
-        Matcher m = SHARD_FOLDER.matcher(shardFolder.getFileName().toString());
-        if (!m.matches()) {
-            return new int[] {-1, -1};
-        }
-        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
-    }
-
-    /**
-     * Reads the folders (already {@link #expand expanded}) and, when it exists, the output folder,
+     * Reads the folders (already {@link ShardFolders#expand expanded}) and, when it exists, the output folder,
      * whose earlier results count as one more copy.
      *
      * @throws UserError when a folder is not a sweep's result folder, a file is malformed, or the
@@ -153,12 +91,12 @@ public final class ShardMerge {
                 throw new UserError(folder + " is not a sweep's result folder: it has no " + TRIALS
                         + "; give OUT/<sweep name>, its shard-i-of-n folders, or the folder holding them");
             }
-            ArrayNode folderPlan = planOf(folder, shardsSeen);
+            ArrayNode folderPlan = PlanFiles.of(folder, shardsSeen);
             if (plan == null) {
                 plan = folderPlan;
                 planFolder = folder;
             } else if (!plan.equals(folderPlan)) {
-                throw new UserError(differentPlans(planFolder, plan, folder, folderPlan));
+                throw new UserError(PlanFiles.difference(planFolder, plan, folder, folderPlan));
             }
             if (sweepYaml == null && Files.isRegularFile(folder.resolve(SWEEP))) {
                 sweepYaml = readBytes(folder.resolve(SWEEP));
@@ -166,10 +104,10 @@ public final class ShardMerge {
             copies.addFolder(folder, false);
         }
         if (Files.isRegularFile(outAbs.resolve(TRIALS))) {
-            ArrayNode outPlan = array(ResultJson.read(outAbs.resolve(TRIALS)), outAbs.resolve(TRIALS));
+            ArrayNode outPlan = PlanFiles.read(outAbs.resolve(TRIALS));
             if (!outPlan.equals(plan)) {
                 throw new UserError(out + " already holds the results of another sweep (or of this one with other --set "
-                        + "values): " + differentPlans(planFolder, plan, out, outPlan) + "; choose another --out");
+                        + "values): " + PlanFiles.difference(planFolder, plan, out, outPlan) + "; choose another --out");
             }
             copies.addFolder(outAbs, true);
         }
@@ -185,20 +123,6 @@ public final class ShardMerge {
             }
         });
         return new ShardMerge(folders, plan, sweepYaml, copies, notes);
-    }
-
-    /** A shard's shard.json holds the whole sweep's plan; any other folder's trials.json is it. */
-    private static ArrayNode planOf(Path folder, Map<Integer, Set<Integer>> shardsSeen) {
-        Path shardFile = folder.resolve(FileNames.SHARD);
-        if (!Files.isRegularFile(shardFile)) {
-            return array(ResultJson.read(folder.resolve(TRIALS)), folder.resolve(TRIALS));
-        }
-        JsonNode shard = ResultJson.read(shardFile);
-        if (!shard.path("shard").canConvertToInt() || !shard.path("shards").canConvertToInt()) {
-            throw new UserError(shardFile + ": expected integer 'shard' and 'shards'");
-        }
-        shardsSeen.computeIfAbsent(shard.get("shards").asInt(), k -> new TreeSet<>()).add(shard.get("shard").asInt());
-        return array(shard.get("sweep_trials"), shardFile);
     }
 
     /** Trials whose copies disagree. */
@@ -237,7 +161,7 @@ public final class ShardMerge {
                 }
                 Copy first = found.get(0);
                 duplicates += (int) found.stream().filter(c -> !c.fromOut()).count() - 1;
-                copyTrial(first.trialDir(), outAbs.resolve(id));
+                TrialFolderCopy.copy(first.trialDir(), outAbs.resolve(id));
                 byStatus.merge(first.result().path("status").asText(), 1, Integer::sum);
             }
             store.writeResultsCsv(axes(), planRows());
@@ -259,33 +183,6 @@ public final class ShardMerge {
     public String name() {
         JsonNode doc = sweepDoc();
         return doc.path("name").isTextual() ? doc.get("name").asText() : null;
-    }
-
-    /** The result files and everything beside them; result.json last, so a trial appears whole. */
-    private static void copyTrial(Path from, Path to) throws IOException {
-        if (from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize())) {
-            return;
-        }
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(from)) {
-            files = walk.filter(Files::isRegularFile)
-                    .filter(f -> !f.getFileName().toString().startsWith("."))
-                    .filter(f -> !f.equals(from.resolve(RESULT)))
-                    .toList();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        for (Path f : files) {
-            Path target = to.resolve(from.relativize(f).toString());
-            Files.createDirectories(target.getParent());
-            Files.deleteIfExists(target);
-            try {
-                Files.createLink(target, f);
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        AtomicFiles.write(to.resolve(RESULT), Files.readAllBytes(from.resolve(RESULT)));
     }
 
     /** The grid's axes, from sweep.yaml (or, without one, the swept keys of the plan). */
@@ -312,34 +209,6 @@ public final class ShardMerge {
         } catch (IOException e) {
             return JsonNodeFactory.instance.objectNode();
         }
-    }
-
-    private static String differentPlans(Path a, ArrayNode planA, Path b, ArrayNode planB) {
-        Set<String> idsA = ids(planA);
-        Set<String> idsB = ids(planB);
-        long onlyA = idsA.stream().filter(id -> !idsB.contains(id)).count();
-        long onlyB = idsB.stream().filter(id -> !idsA.contains(id)).count();
-        return String.format("%s and %s hold different sweeps (or the same sweep run with different --set values): "
-                        + "%d vs %d planned trials, %d only in the first, %d only in the second; merge the shards of one run",
-                a, b, planA.size(), planB.size(), onlyA, onlyB);
-    }
-
-    private static Set<String> ids(ArrayNode plan) {
-        Set<String> ids = new LinkedHashSet<>();
-        plan.forEach(r -> ids.add(r.path("trial_id").asText()));
-        return ids;
-    }
-
-    private static ArrayNode array(JsonNode node, Path file) {
-        if (node == null || !node.isArray()) {
-            throw new UserError(file + ": expected a JSON array of planned trials");
-        }
-        for (JsonNode row : node) {
-            if (!row.path("trial_id").isTextual()) {
-                throw new UserError(file + ": every planned trial needs a string 'trial_id', found " + row);
-            }
-        }
-        return (ArrayNode) node;
     }
 
     private static byte[] readBytes(Path file) {

@@ -9,7 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.HashMap;
 import java.util.Map;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.experiments.config.Located;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.Locator;

@@ -1,17 +1,11 @@
 package org.normlab.experiments.train;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.normlab.norm.ResumableRandom;
 import org.normlab.results.FaultInjection;
 
 /**
@@ -54,7 +48,6 @@ public final class TrainingLoop {
         }
     }
 
-    private final Block model;
     private final NDManager manager;
     private final TrainStep step;
     private final LrSchedule schedule;
@@ -68,9 +61,10 @@ public final class TrainingLoop {
     private final StepListener stepListener;
     private final FinalEvaluation finalEvaluation;
     private final long seed;
-    private final List<ResumableRandom> streams;
+    private final ModelState state;
+    private final ValidationPass validation;
     private final List<EpochMetrics> history = new ArrayList<>();
-    private Cursor at = new Cursor();
+    private LoopPosition at = new LoopPosition();
     private Integer divergedEpoch;
     private long periodStart;
     private double periodTrainSeconds;
@@ -84,7 +78,6 @@ public final class TrainingLoop {
      */
     public TrainingLoop(Block model, NDManager manager, TrainingPlan plan, EpochListener listener,
             Checkpoints checkpoints, Stop stop, long seed, StepListener stepListener, FinalEvaluation finalEvaluation) {
-        this.model = model;
         this.stepListener = stepListener;
         this.finalEvaluation = finalEvaluation;
         this.manager = manager;
@@ -99,7 +92,9 @@ public final class TrainingLoop {
         this.checkpoints = checkpoints;
         this.stop = stop;
         this.seed = seed;
-        this.streams = RandomStreams.of(model);
+        this.state = new ModelState(model, manager, step.sgd());
+        // the epoch's training is in the snapshot; a resumed run evaluates again from the start
+        this.validation = new ValidationPass(manager, step, this::stopIfRequested);
     }
 
     /**
@@ -110,7 +105,8 @@ public final class TrainingLoop {
     public Outcome fit(BatchSource train, BatchSource val, Snapshot resume) {
         try {
             if (resume != null) {
-                restore(resume);
+                state.restore(resume);
+                at = LoopPosition.of(resume.position());
             }
             periodStart = System.nanoTime();
             stopIfRequested();
@@ -142,7 +138,7 @@ public final class TrainingLoop {
             }
             finalPhase = true;
             int last = Math.max(0, at.epoch - 1);
-            Map<String, Double> finalEvals = finalEvaluation.evaluate(source -> evaluate(source, last).accuracy());
+            Map<String, Double> finalEvals = finalEvaluation.evaluate(source -> validation.evaluate(source, last).accuracy());
             return new Outcome(history, null, at.step, at.epoch, finalEvals);
         } finally {
             step.close();
@@ -157,51 +153,6 @@ public final class TrainingLoop {
     private void stopIfRequested() {
         if (stop.requested()) {
             throw new Stopped(stop, finalPhase ? lastSaved : checkpoints.save(snapshot()));
-        }
-    }
-
-    /**
-     * The loop's position and what the training steps since the last evaluation add up to
-     * ({@code images} is also the epoch's progress in epoch budgets, where the two coincide).
-     */
-    private static final class Cursor {
-        int epoch;
-        int batch;
-        long step;
-        double lossTimesN;
-        double correct;
-        double images;
-        float lastLr;
-        double bestAcc = -1;
-        boolean evaluationDue;
-
-        void nextEpoch() {
-            epoch++;
-            batch = 0;
-        }
-
-        void nextPeriod() {
-            lossTimesN = 0;
-            correct = 0;
-            images = 0;
-        }
-
-        Snapshot.Position position() {
-            return new Snapshot.Position(epoch, batch, step, lossTimesN, correct, images, lastLr, bestAcc, evaluationDue);
-        }
-
-        static Cursor of(Snapshot.Position p) {
-            Cursor c = new Cursor();
-            c.epoch = p.epoch();
-            c.batch = p.batch();
-            c.step = p.step();
-            c.lossTimesN = p.lossTimesN();
-            c.correct = p.correct();
-            c.images = p.images();
-            c.lastLr = p.lastLr();
-            c.bestAcc = p.bestValAcc();
-            c.evaluationDue = p.evaluationDue();
-            return c;
         }
     }
 
@@ -269,7 +220,7 @@ public final class TrainingLoop {
      * evaluation due), so that a resumed run evaluates again.
      */
     private void evaluateAndRecord(BatchSource val) {
-        Evaluation eval = evaluate(val, at.epoch);
+        ValidationPass.Result eval = validation.evaluate(val, at.epoch);
         boolean epochBudget = steps == null;
         EpochMetrics m = new EpochMetrics(
                 epochBudget ? at.epoch + 1 : at.epoch + (at.batch == 0 ? 0 : 1),
@@ -277,11 +228,11 @@ public final class TrainingLoop {
                 at.lastLr,
                 at.lossTimesN / at.images,
                 at.correct / at.images,
-                eval.loss,
-                eval.accuracy,
+                eval.loss(),
+                eval.accuracy(),
                 periodTrainSeconds > 0 ? at.images / periodTrainSeconds : 0,
                 (System.nanoTime() - periodStart) / 1e9,
-                eval.byComponent);
+                eval.byComponent());
         at.evaluationDue = false;
         if (!m.isFinite()) {
             divergedEpoch = m.epoch();
@@ -304,93 +255,8 @@ public final class TrainingLoop {
         }
     }
 
-    private record Evaluation(double loss, double accuracy, Map<String, Double> byComponent) {}
-
-    /** What the evaluation adds up (sums only). */
-    private static final class EvalTotals {
-        double lossTimesN;
-        double correct;
-        double images;
-    }
-
-    private Evaluation evaluate(BatchSource val, int epoch) {
-        List<String> names = val.componentNames();
-        EvalTotals t = new EvalTotals();
-        long[] correctBy = new long[names.size()];
-        long[] countBy = new long[names.size()];
-        val.forEachBatch(manager, epoch, (x, y, components) -> {
-            // the epoch's training is in the snapshot; a resumed run evaluates again from the start
-            stopIfRequested();
-            FaultInjection.point("eval:forward");
-            NDArray logits = step.predict(x);
-            long n = x.getShape().get(0);
-            t.lossTimesN += step.loss().loss(logits, y).getFloat() * n;
-            boolean[] hits = hits(logits, y);
-            for (int i = 0; i < hits.length; i++) {
-                if (hits[i]) {
-                    t.correct++;
-                }
-                if (components != null && !names.isEmpty()) {
-                    countBy[components[i]]++;
-                    correctBy[components[i]] += hits[i] ? 1 : 0;
-                }
-            }
-            t.images += n;
-        });
-        Map<String, Double> byComponent = new LinkedHashMap<>();
-        for (int c = 0; c < names.size(); c++) {
-            byComponent.put(names.get(c), countBy[c] == 0 ? Double.NaN : (double) correctBy[c] / countBy[c]);
-        }
-        return new Evaluation(t.lossTimesN / t.images, t.correct / t.images, byComponent);
-    }
-
-    private static boolean[] hits(NDArray logits, NDArray y) {
-        long[] predicted = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
-        long[] labels = y.toType(DataType.INT64, false).toLongArray();
-        boolean[] hits = new boolean[predicted.length];
-        for (int i = 0; i < hits.length; i++) {
-            hits[i] = predicted[i] == labels[i];
-        }
-        return hits;
-    }
-
     /** Everything the rest of the trial depends on, as it is now. */
     private Snapshot snapshot() {
-        Map<String, byte[]> parameters = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            parameters.put(p.getKey(), p.getValue().getArray().encode());
-        }
-        List<Long> positions = streams.stream().map(ResumableRandom::position).toList();
-        return new Snapshot(at.position(), parameters, step.sgd().momentumBuffers(), positions);
-    }
-
-    private void restore(Snapshot s) {
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            byte[] saved = s.parameters().get(p.getKey());
-            NDArray target = p.getValue().getArray();
-            if (saved == null) {
-                throw new IllegalStateException("the checkpoint has no parameter " + p.getKey());
-            }
-            try (NDArray value = manager.decode(saved)) {
-                if (!value.getShape().equals(target.getShape()) || value.getDataType() != target.getDataType()) {
-                    throw new IllegalStateException("the checkpoint's " + p.getKey() + " is " + value.getShape()
-                            + " " + value.getDataType() + ", the model's " + target.getShape() + " " + target.getDataType());
-                }
-                target.set(value.toByteBuffer());
-            }
-        }
-        if (s.parameters().size() != model.getParameters().size()) {
-            throw new IllegalStateException("the checkpoint has " + s.parameters().size() + " parameters, the model "
-                    + model.getParameters().size());
-        }
-        step.sgd().restoreMomentum(s.momentum());
-        if (s.randomStreams().size() != streams.size()) {
-            throw new IllegalStateException("the checkpoint has " + s.randomStreams().size()
-                    + " random streams, the model " + streams.size());
-        }
-        for (int i = 0; i < streams.size(); i++) {
-            streams.get(i).seek(s.randomStreams().get(i));
-        }
-        at = Cursor.of(s.position());
+        return state.capture(at.saved());
     }
 }

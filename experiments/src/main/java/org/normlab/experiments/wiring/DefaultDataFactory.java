@@ -76,7 +76,7 @@ public final class DefaultDataFactory implements DataFactory {
         int train = d.trainSubset() > 0 ? Math.min(d.trainSubset(), split.train().size()) : split.train().size();
         int val = d.valSubset() > 0 ? Math.min(d.valSubset(), split.test().size()) : split.test().size();
         if (d.trainSubset() > split.train().size()) {
-            throw new org.normlab.experiments.UserError(String.format(
+            throw new org.normlab.results.UserError(String.format(
                     "data.train_subset: %d is more than the %d training images of %s",
                     d.trainSubset(), split.train().size(), d.name()));
         }

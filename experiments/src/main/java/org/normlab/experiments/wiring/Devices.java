@@ -2,7 +2,7 @@ package org.normlab.experiments.wiring;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /** {@code auto | cpu | gpu | gpu:N} to a DJL device. */
 public final class Devices {

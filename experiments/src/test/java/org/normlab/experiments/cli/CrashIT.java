@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,14 +83,14 @@ class CrashIT {
         Process first = Jar.start(work, List.of(), out, err,
                 Jar.sweep("smoke.yaml"), "--out", "runs", "--set", "epochs=200");
         try {
-            waitFor(out, "trial 1/4", first);
+            Jar.awaitOutput(out, "trial 1/4", first);
             long start = System.nanoTime();
             Jar.Run second = Jar.run(work, Jar.sweep("smoke.yaml"), "--out", "runs", "--set", "epochs=200");
             assertEquals(2, second.exit(), second.all());
             assertTrue(second.err().contains("another NormLab process is running a sweep in runs/smoke"), second.err());
             assertTrue((System.nanoTime() - start) / 1e9 < 30, "refuses at once");
         } finally {
-            first.destroyForcibly().waitFor();
+            Jar.kill(first);
         }
         // The dead holder leaves no stale lock behind.
         Jar.Run after = Jar.run(work, Jar.sweep("smoke.yaml"), "--out", "runs", "--dry-run");
@@ -103,28 +102,13 @@ class CrashIT {
         Path err = dir.resolve("kill-err.txt");
         Process p = Jar.start(dir, List.of(), out, err, SWEEP);
         try {
-            waitFor(out, "  epoch 1 ", p);
+            Jar.awaitOutput(out, "  epoch 1 ", p);
             Thread.sleep(200);
         } finally {
-            p.destroyForcibly(); // SIGKILL
-            p.waitFor(30, TimeUnit.SECONDS);
+            Jar.kill(p); // SIGKILL
         }
         Files.delete(out);
         Files.delete(err);
-    }
-
-    private static void waitFor(Path out, String text, Process p) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(out) && Files.readString(out).contains(text)) {
-                return;
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("the process ended before printing '" + text + "': " + Files.readString(out));
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("'" + text + "' never appeared");
     }
 
     private static Map<String, JsonNode> results(Path dir) throws IOException {

@@ -42,11 +42,7 @@ final class Jar {
             p.destroyForcibly();
             throw new IllegalStateException("timed out: " + String.join(" ", args));
         }
-        Run run = new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-        Files.delete(out);
-        Files.delete(err);
-        return run;
+        return finished(p, out, err);
     }
 
     /** Starts the jar without waiting; stdout and stderr go to the given files. */
@@ -61,6 +57,39 @@ final class Jar {
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    }
+
+    /** What a {@link #start started} jar that has ended printed and returned; its two files are deleted. */
+    static Run finished(Process p, Path out, Path err) throws IOException {
+        Run run = new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return run;
+    }
+
+    /**
+     * Waits until a {@link #start started} jar's stdout shows {@code text}; fails when the process
+     * ends first, or after 5 minutes.
+     */
+    static void awaitOutput(Path out, String text, Process p) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).contains(text)) {
+                return;
+            }
+            if (!p.isAlive()) {
+                throw new AssertionError("the process ended before printing '" + text + "': " + Files.readString(out));
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("'" + text + "' never appeared");
+    }
+
+    /** Kills a {@link #start started} jar (SIGKILL) and waits for it to end. */
+    static void kill(Process p) throws InterruptedException {
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
     }
 
     static String fixture(String kind) {

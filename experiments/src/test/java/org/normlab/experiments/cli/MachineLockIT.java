@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.normlab.experiments.sweep.MachineLock;
@@ -39,7 +38,7 @@ class MachineLockIT {
         Process p = Jar.start(first, jvm, out, first.resolve("err.txt"), Jar.sweep("smoke.yaml"), "--out", "runs", "--threads", "1",
                 "--set", "epochs=30"); // killed once the second sweep is done
         try {
-            waitFor(out, "  epoch 1 ", p);
+            Jar.awaitOutput(out, "  epoch 1 ", p);
             // 3. a dry-run beside it neither warns nor fails
             dry = Jar.run(second, jvm, Jar.sweep("smoke.yaml"), "--out", "runs", "--threads", "1", "--dry-run");
             assertEquals(0, dry.exit(), dry.all());
@@ -52,8 +51,7 @@ class MachineLockIT {
                     run.out().lines().filter(l -> l.contains("another NormLab run")).toList(), run.out());
             assertTrue(p.isAlive(), "the first sweep was still training");
         } finally {
-            p.destroyForcibly();
-            p.waitFor(30, TimeUnit.SECONDS);
+            Jar.kill(p);
         }
         assertFalse(Files.readString(out).contains(WARNING), Files.readString(out));
     }
@@ -68,19 +66,5 @@ class MachineLockIT {
                 + " PyTorch threads on this machine's " + cores + " cores would oversubscribe them; use --threads " + cores
                 + " or fewer"), run.all());
         assertFalse(Files.exists(work.resolve("runs")), "nothing written");
-    }
-
-    private static void waitFor(Path out, String text, Process p) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(out) && Files.readString(out).contains(text)) {
-                return;
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("the process ended before printing '" + text + "': " + Files.readString(out));
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("'" + text + "' never appeared");
     }
 }

@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,21 +42,7 @@ class ModelPluginIT {
 
     @BeforeAll
     static void packThePlugin() throws IOException {
-        Path classes = Path.of("target", "test-classes");
-        Path jar = work.resolve("plugins/vgg.jar");
-        Files.createDirectories(jar.getParent());
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-                var files = Files.walk(classes.resolve("org/example/vgg"))) {
-            int n = 0;
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-                out.write(Files.readAllBytes(f));
-                n++;
-            }
-            assertTrue(n >= 3, "the plugin's classes are compiled test classes: " + n);
-            out.putNextEntry(new JarEntry("META-INF/services/com.google.inject.Module"));
-            out.write("org.example.vgg.VggPlugin\n".getBytes(StandardCharsets.UTF_8));
-        }
+        PluginJars.vggPlugin(work.resolve("plugins/vgg.jar"));
     }
 
     private static Jar.Run run(String sweep, String... extra) throws Exception {

@@ -1,6 +1,7 @@
 package org.normlab.experiments.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,10 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import javax.tools.ToolProvider;
 
-/** Builds a norm plugin jar at test time: one provider class compiled against the SPI, plus its services file. */
+/**
+ * Builds plugin jars at test time: a norm plugin (one provider class compiled against the SPI,
+ * plus its services file), or the model-and-dataset plugin of the test sources org/example/vgg.
+ */
 final class PluginJars {
 
     private PluginJars() {}
@@ -40,6 +44,27 @@ final class PluginJars {
             }
             out.putNextEntry(new JarEntry("META-INF/services/org.normlab.norm.NormProvider"));
             out.write((className + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * The test sources' org/example/vgg (a small VGG model family and the stripes dataset, added
+     * by a Guice module) packed into a jar of their own with the services file that names the module.
+     */
+    static void vggPlugin(Path jar) throws IOException {
+        Path classes = Path.of("target", "test-classes");
+        Files.createDirectories(jar.toAbsolutePath().getParent());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                var files = Files.walk(classes.resolve("org/example/vgg"))) {
+            int n = 0;
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                out.write(Files.readAllBytes(f));
+                n++;
+            }
+            assertTrue(n >= 3, "the plugin's classes are compiled test classes: " + n);
+            out.putNextEntry(new JarEntry("META-INF/services/com.google.inject.Module"));
+            out.write("org.example.vgg.VggPlugin\n".getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,11 +90,10 @@ class ResumeIT {
         Path err = dir.resolve("err.txt");
         Process p = Jar.start(dir, List.of(), out, err, sweep);
         try {
-            waitFor(out, "  epoch 2 ", p);
+            Jar.awaitOutput(out, "  epoch 2 ", p);
             Thread.sleep(150);
         } finally {
-            p.destroyForcibly();
-            p.waitFor(30, TimeUnit.SECONDS);
+            Jar.kill(p);
         }
         assertTrue(Files.readString(out).contains("resuming from " + trial.getFileName() + "/checkpoints/resume.ckpt"
                 + " (at epoch 1, batch 10, step 10)"), Files.readString(out));
@@ -166,19 +164,5 @@ class ResumeIT {
             assertEquals(List.of(), files.filter(f -> f.getFileName().toString().equals(ResumeCheckpoint.FILE)).toList(),
                     "finished trials keep no resume state");
         }
-    }
-
-    private static void waitFor(Path out, String text, Process p) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(out) && Files.readString(out).contains(text)) {
-                return;
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("the process ended before printing '" + text + "': " + Files.readString(out));
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("'" + text + "' never appeared");
     }
 }

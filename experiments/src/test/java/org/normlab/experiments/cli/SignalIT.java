@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -99,15 +98,13 @@ class SignalIT {
             Path out = dir.resolve("out.txt");
             Path err = dir.resolve("err.txt");
             Process p = Jar.start(dir, List.of(), out, err, args());
-            waitFor(out, "trial ", p);
+            Jar.awaitOutput(out, "trial ", p);
             Thread.sleep(delayMs);
             long signalled = System.nanoTime();
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), what + ": still running 10 s after SIGTERM");
             double seconds = (System.nanoTime() - signalled) / 1e9;
-            Jar.Run run = new Jar.Run(p.exitValue(), Files.readString(out), Files.readString(err));
-            Files.delete(out);
-            Files.delete(err);
+            Jar.Run run = Jar.finished(p, out, err);
             assertStoppedCleanly(dir, run, 143, what + " (stopped in " + seconds + " s)");
         }
         assertResumesToTheReference(dir);
@@ -119,16 +116,14 @@ class SignalIT {
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
         Process p = Jar.start(dir, List.of(), out, err, args("--parallel", "2"));
-        waitFor(out, "[w1] trial ", p);
-        waitFor(out, "[w2] trial ", p);
+        Jar.awaitOutput(out, "[w1] trial ", p);
+        Jar.awaitOutput(out, "[w2] trial ", p);
         Thread.sleep(300);
         List<ProcessHandle> workers = p.toHandle().children().toList();
         assertEquals(2, workers.size(), "two workers run");
         p.destroy(); // SIGTERM to the parent only
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the parent waits for its workers, and they stop");
-        Jar.Run run = new Jar.Run(p.exitValue(), Files.readString(out), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
+        Jar.Run run = Jar.finished(p, out, err);
         assertStoppedCleanly(dir, run, 143, "--parallel 2");
         for (String worker : List.of("[w1] ", "[w2] ")) {
             assertTrue(run.out().lines().anyMatch(l -> l.startsWith(worker + "stopped by SIGTERM: ")), worker + run.out());
@@ -199,19 +194,5 @@ class SignalIT {
             }
         }
         return byId;
-    }
-
-    private static void waitFor(Path out, String text, Process p) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).contains(text)) {
-                return;
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("the process ended before printing '" + text + "': " + Files.readString(out));
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("'" + text + "' never appeared");
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /** {@code exclude:} drops exactly the grid points that match an entry; bad entries are located errors. */
 class ExclusionsTest {

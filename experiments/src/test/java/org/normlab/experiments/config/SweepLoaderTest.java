@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 class SweepLoaderTest {
 

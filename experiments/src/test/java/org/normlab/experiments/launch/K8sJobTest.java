@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.experiments.sweep.Shard;
 
 /** The Indexed Job manifest, parsed back from its YAML text as kubectl would read it. */
@@ -119,6 +119,20 @@ class K8sJobTest {
         JsonNode container = docs.get(0).path("spec").path("template").path("spec").path("containers").get(0);
         assertEquals("/app/sweeps/smoke.yaml", container.path("args").get(1).asText());
         assertFalse(container.has("volumeMounts"));
+    }
+
+    @Test
+    void thePodsGetThePluginsFolderInsideThemAndRerunStale() throws Exception {
+        String yaml = smoke().pvc("normlab-results").plugins("/results/plugins").rerunStale(true).build().yaml();
+        JsonNode container = parse(yaml).get(1).path("spec").path("template").path("spec").path("containers").get(0);
+        assertEquals(List.of("run", "/sweeps/smoke.yaml", "--shard", "$(JOB_COMPLETION_INDEX)/3", "--out", "/results",
+                "--plugins", "/results/plugins", "--rerun-stale"), texts(container.path("args")));
+        assertTrue(yaml.startsWith("# ") && yaml.contains("\n# The pods load plugin jars from /results/plugins: put them there in "
+                + "the image, or on a volume mounted there"), yaml);
+        String plain = smoke().build().yaml();
+        assertFalse(plain.contains("--plugins") || plain.contains("--rerun-stale") || plain.contains("plugin jars"), plain);
+        assertEquals("plugins: paths inside the pod must be absolute",
+                assertThrows(UserError.class, () -> smoke().plugins("plugins").build()).getMessage());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.normlab.experiments.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /** The sbatch script: its #SBATCH lines, and what bash actually runs for an array task. */
 class SlurmScriptTest {
@@ -70,6 +71,24 @@ class SlurmScriptTest {
         Result outside = run(Map.of("JAVA", fakeJava.toString()), "/bin/bash", script.toString());
         assertNotEquals(0, outside.exit);
         assertTrue(outside.err.contains("submit this script with sbatch"), outside.err);
+    }
+
+    @Test
+    void everyTaskGetsThePluginsFolderAndRerunStale() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash is not installed");
+        Path fakeJava = tmp.resolve("java");
+        Files.writeString(fakeJava, "#!/bin/bash\nprintf '%s\\n' \"$@\"\n");
+        fakeJava.toFile().setExecutable(true);
+        Path script = tmp.resolve("plugins.sbatch");
+        String text = smoke().plugins("/shared/my plugins").rerunStale(true).build().text();
+        Files.writeString(script, text);
+        Result r = run(Map.of("SLURM_ARRAY_TASK_ID", "3", "JAVA", fakeJava.toString()), "/bin/bash", script.toString());
+        assertEquals(0, r.exit, r.err);
+        List<String> args = r.out.lines().toList();
+        assertEquals(List.of("run", "/shared/sweeps/smoke.yaml", "--shard", "3/4", "--out", "/shared/runs", "--plugins",
+                "/shared/my plugins", "--rerun-stale", "--threads", "4"), args.subList(args.indexOf("run"), args.size()), text);
+        String plain = smoke().build().text();
+        assertFalse(plain.contains("--plugins") || plain.contains("--rerun-stale"), plain);
     }
 
     @Test

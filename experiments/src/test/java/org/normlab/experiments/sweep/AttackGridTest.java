@@ -8,7 +8,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.experiments.config.Sweep;
 import org.normlab.experiments.config.SweepLoader;
 import org.normlab.experiments.wiring.CoreModule;

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 import org.normlab.results.Conflict;
 import org.normlab.results.TrialCopies;
 
@@ -51,9 +51,9 @@ class MergeFoldersTest {
         result(b, BN2, "completed", 0.625, 12.0);
         result(b, IEBN2, "diverged", 0.25, 13.0);
 
-        List<Path> folders = ShardMerge.expand(List.of(sweepDir));
+        List<Path> folders = ShardFolders.expand(List.of(sweepDir));
         assertEquals(List.of(a, b), folders, "a sweep folder stands for its shard folders");
-        assertEquals(sweepDir.toAbsolutePath(), ShardMerge.defaultOut(folders));
+        assertEquals(sweepDir.toAbsolutePath(), ShardFolders.defaultOut(folders));
         ShardMerge merge = ShardMerge.read(folders, sweepDir);
         assertEquals(List.of(), merge.conflicts());
         ShardMerge.Summary s = merge.write(sweepDir);
@@ -96,7 +96,7 @@ class MergeFoldersTest {
         copy.put("finished_at", "2030-01-01T00:00:00Z");
         JSON.writeValue(b.resolve("aa01/result.json").toFile(), copy);
 
-        ShardMerge merge = ShardMerge.read(ShardMerge.expand(List.of(sweepDir)), sweepDir);
+        ShardMerge merge = ShardMerge.read(ShardFolders.expand(List.of(sweepDir)), sweepDir);
         assertEquals(List.of(), merge.conflicts());
         ShardMerge.Summary s = merge.write(sweepDir);
         assertEquals(1, s.duplicates());
@@ -107,7 +107,7 @@ class MergeFoldersTest {
 
         // Merging again into the same folder changes nothing and finds no new duplicates.
         byte[] csv = Files.readAllBytes(sweepDir.resolve("results.csv"));
-        ShardMerge.Summary again = ShardMerge.read(ShardMerge.expand(List.of(sweepDir)), sweepDir).write(sweepDir);
+        ShardMerge.Summary again = ShardMerge.read(ShardFolders.expand(List.of(sweepDir)), sweepDir).write(sweepDir);
         assertEquals(1, again.duplicates());
         assertArrayEquals(csv, Files.readAllBytes(sweepDir.resolve("results.csv")));
     }
@@ -122,7 +122,7 @@ class MergeFoldersTest {
         result(a, IEBN1, "completed", 0.75, 10.0);
         result(b, IEBN1, "failed", 0.75, 10.0);
 
-        ShardMerge merge = ShardMerge.read(ShardMerge.expand(List.of(sweepDir)), sweepDir);
+        ShardMerge merge = ShardMerge.read(ShardFolders.expand(List.of(sweepDir)), sweepDir);
         List<Conflict> conflicts = merge.conflicts();
         assertEquals(2, conflicts.size());
         assertEquals("aa01", conflicts.get(0).trialId());
@@ -139,7 +139,7 @@ class MergeFoldersTest {
         Path c = shard(sweepDir, 2, 3, List.of(IEBN1));
         result(c, IEBN1, "completed", 0.75, 10.0);
         Path out = tmp.resolve("merged");
-        assertNull(ShardMerge.defaultOut(List.of(c, tmp)), "not all shards of one folder: --out is needed");
+        assertNull(ShardFolders.defaultOut(List.of(c, tmp)), "not all shards of one folder: --out is needed");
         ShardMerge.Summary s = ShardMerge.read(List.of(c), out).write(out);
         assertEquals(List.of("aa01", "bb02", "dd04"), s.missing());
         assertEquals(List.of("shard(s) 0/3, 1/3 not among the folders"), s.notes());
@@ -171,7 +171,7 @@ class MergeFoldersTest {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         UserError e = assertThrows(UserError.class, () -> ShardMerge.read(List.of(empty), tmp.resolve("out")));
         assertTrue(e.getMessage().contains("is not a sweep's result folder: it has no trials.json"), e.getMessage());
-        UserError missing = assertThrows(UserError.class, () -> ShardMerge.expand(List.of(tmp.resolve("nope"))));
+        UserError missing = assertThrows(UserError.class, () -> ShardFolders.expand(List.of(tmp.resolve("nope"))));
         assertTrue(missing.getMessage().contains("no such folder"), missing.getMessage());
         Path a = shard(tmp.resolve("runs/merge"), 0, 1, PLAN);
         UserError same = assertThrows(UserError.class, () -> ShardMerge.read(List.of(a), a));
@@ -184,7 +184,7 @@ class MergeFoldersTest {
         Path s10 = shard(sweepDir, 10, 11, List.of());
         Path s2 = shard(sweepDir, 2, 11, List.of());
         Path t0 = shard(sweepDir, 0, 2, List.of());
-        assertEquals(List.of(t0, s2, s10), ShardMerge.expand(List.of(sweepDir)));
+        assertEquals(List.of(t0, s2, s10), ShardFolders.expand(List.of(sweepDir)));
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.normlab.experiments.UserError;
+import org.normlab.results.UserError;
 
 /** --shard i/n: notation, and a split that is disjoint, covering, deterministic and balanced. */
 class ShardTest {
