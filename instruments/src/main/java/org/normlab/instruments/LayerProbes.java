@@ -33,8 +33,8 @@ import org.normlab.norm.WatchedBatchStep;
  * would use in eval at that moment.
  *
  * <p>A sampled step trains exactly as an unsampled one: a layer on the plain batch step keeps
- * its fused path ({@link WatchedBatchStep}), and a replaced step (a noise wrapper) runs as it
- * is, noise included. The probe's arrays live in a scratch manager closed as soon as the layer's
+ * its fused path ({@link WatchedBatchStep}; bn, iebn and any layer that asks {@code
+ * fusedPathAllowed}), and a replaced step (a noise wrapper) runs as it is, noise included. The probe's arrays live in a scratch manager closed as soon as the layer's
  * values are read, so the step holds no more memory than an unsampled one beyond one layer's
  * probe at a time.
  */
