@@ -3,13 +3,16 @@ package org.normlab.instruments;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.normlab.norm.EngineConstants;
 import org.normlab.norm.LayerProbe;
 import org.normlab.norm.RunningStats;
 import org.normlab.norm.Standardizer;
+import org.normlab.norm.WatchedBatchStep;
 
 /**
  * Per-layer batch-noise probes for {@code layers.csv}: how far one training batch's statistics
@@ -23,13 +26,17 @@ import org.normlab.norm.Standardizer;
  * }
  * }</pre>
  * Nothing is installed between sampled steps, so the log costs nothing when off and nothing on
- * the steps in between. On a sampled step each layer's step is decorated: before the layer's
- * own step runs, a few reductions over its (detached) input on the engine give per-channel
- * vectors, and two scalars per layer (plus a probe's values) come back to Java. The step then
- * runs as in training, noise wrappers included. The running statistics compared against are
- * those from before this step's update: the ones the layer would use in eval at that moment.
- * While armed, a layer takes its generic path (see {@link StepSwap}): the same formula, with
- * rounding that may differ in the last bits from an unsampled step.
+ * the steps in between. On a sampled step each layer's step is watched: before the layer
+ * normalizes, a few reductions over its (detached) input on the engine give per-channel
+ * vectors, and two scalars per layer (plus a probe's values) come back to Java. The running
+ * statistics compared against are those from before this step's update: the ones the layer
+ * would use in eval at that moment.
+ *
+ * <p>A sampled step trains exactly as an unsampled one: a layer on the plain batch step keeps
+ * its fused path ({@link WatchedBatchStep}; bn, iebn and any layer that asks {@code
+ * fusedPathAllowed}), and a replaced step (a noise wrapper) runs as it is, noise included. The probe's arrays live in a scratch manager closed as soon as the layer's
+ * values are read, so the step holds no more memory than an unsampled one beyond one layer's
+ * probe at a time.
  */
 public final class LayerProbes implements AutoCloseable {
 
@@ -38,9 +45,9 @@ public final class LayerProbes implements AutoCloseable {
 
     private LayerProbes(List<NormLayer> layers, int normalizationBatch) {
         swap = new StepSwap(layers, (layer, step) -> {
-            Probe p = new Probe(layer, step, normalizationBatch);
+            Probe p = new Probe(layer, normalizationBatch);
             probes.add(p);
-            return p;
+            return p.watching(step);
         });
     }
 
@@ -83,49 +90,64 @@ public final class LayerProbes implements AutoCloseable {
         swap.close();
     }
 
-    /** Measures the first training input it sees, then hands it on to the layer's step. */
-    private static final class Probe implements Standardizer {
+    /** Measures the first training input it sees; the step itself runs as it would unwatched. */
+    private static final class Probe {
 
         private final NormLayer layer;
-        private final Standardizer inner;
         private final int normalizationBatch;
         private LayerSample sample;
 
-        Probe(NormLayer layer, Standardizer inner, int normalizationBatch) {
+        Probe(NormLayer layer, int normalizationBatch) {
             this.layer = layer;
-            this.inner = inner;
             this.normalizationBatch = normalizationBatch;
         }
 
-        @Override
-        public NDArray standardize(NDArray x, RunningStats stats, boolean training) {
+        /** The step to install in place of {@code inner}: inner, watched. */
+        Standardizer watching(Standardizer inner) {
+            if (inner == Standardizer.BATCH) {
+                WatchedBatchStep watched = this::watch;
+                return watched;
+            }
+            return (x, stats, training) -> {
+                watch(x, stats, training);
+                return inner.standardize(x, stats, training);
+            };
+        }
+
+        void watch(NDArray x, RunningStats stats, boolean training) {
             if (training && sample == null) {
-                sample = measure(x.stopGradient(), stats);
+                sample = measure(x, stats);
             }
-            return inner.standardize(x, stats, training);
         }
 
-        private LayerSample measure(NDArray x, RunningStats stats) {
-            NDArray runMean = float64Copy(stats.mean(), x);
-            NDArray runVarEps = float64Copy(stats.var(), x).add(stats.eps());
-            NDArray runStd = runVarEps.sqrt();
-            NDList meanDevs = new NDList();
-            NDList logRatios = new NDList();
-            for (NDArray piece : pieces(x)) {
-                BatchMoments m = BatchMoments.of(piece);
-                NDArray mean = m.mean().toType(DataType.FLOAT64, false);
-                NDArray varEps = m.var().toType(DataType.FLOAT64, false).add(stats.eps());
-                meanDevs.add(mean.sub(runMean).abs().div(runStd).mean());
-                // |log(sigma_B / sigma_run)| = |log(var_B + eps) - log(var_run + eps)| / 2
-                logRatios.add(varEps.log().sub(runVarEps.log()).abs().mean().mul(0.5));
+        private LayerSample measure(NDArray input, RunningStats stats) {
+            // Every array below (results of ops on x) belongs to scratch, freed on return, not at the step's end.
+            try (NDManager scratch = input.getManager().newSubManager()) {
+                NDArray x = input.stopGradient();
+                x.attach(scratch);
+                NDArray runMean = float64Copy(stats.mean(), x);
+                NDArray runVar = float64Copy(stats.var(), x);
+                NDArray eps = EngineConstants.scalar(runVar, stats.eps());
+                NDArray runVarEps = runVar.add(eps);
+                NDArray runStd = runVarEps.sqrt();
+                NDList meanDevs = new NDList();
+                NDList logRatios = new NDList();
+                for (NDArray piece : pieces(x)) {
+                    BatchMoments m = BatchMoments.of(piece);
+                    NDArray mean = m.mean().toType(DataType.FLOAT64, false);
+                    NDArray varEps = m.var().toType(DataType.FLOAT64, false).add(eps);
+                    meanDevs.add(mean.sub(runMean).abs().div(runStd).mean());
+                    // |log(sigma_B / sigma_run)| = |log(var_B + eps) - log(var_run + eps)| / 2
+                    logRatios.add(varEps.log().sub(runVarEps.log()).abs().mean().mul(EngineConstants.scalar(eps, 0.5)));
+                }
+                double[] v = NDArrays.stack(new NDList(NDArrays.stack(meanDevs).mean(), NDArrays.stack(logRatios).mean()))
+                        .toDoubleArray();
+                Map<String, Double> extra = layer.block() instanceof LayerProbe probe ? probe.probe(x) : Map.of();
+                return new LayerSample(layer, x.getShape().get(1), v[0], v[1], extra);
             }
-            double[] v = NDArrays.stack(new NDList(NDArrays.stack(meanDevs).mean(), NDArrays.stack(logRatios).mean()))
-                    .toDoubleArray();
-            Map<String, Double> extra = layer.block() instanceof LayerProbe probe ? probe.probe(x) : Map.of();
-            return new LayerSample(layer, x.getShape().get(1), v[0], v[1], extra);
         }
 
-        /** A float64 copy of a running statistic, owned by x's manager (freed with the step). */
+        /** A float64 copy of a running statistic, owned by x's manager. */
         private static NDArray float64Copy(NDArray running, NDArray x) {
             NDArray copy = running.duplicate();
             copy.attach(x.getManager());

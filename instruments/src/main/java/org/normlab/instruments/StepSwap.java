@@ -10,7 +10,8 @@ import org.normlab.norm.Standardizer;
  * objects back on close. The instruments observe a layer through its step ({@link
  * org.normlab.norm.Standardizable}), the one place every {@code AbstractBatchNormBlock} routes
  * its normalization through when the step is not the plain one; a layer then takes its generic
- * (unfused) path: the same formula, rounding may differ in the last bits.
+ * (unfused) path: the same formula, rounding may differ in the last bits. A {@link
+ * org.normlab.norm.WatchedBatchStep} replacement is the exception: layers keep their fused path.
  */
 final class StepSwap implements AutoCloseable {
 

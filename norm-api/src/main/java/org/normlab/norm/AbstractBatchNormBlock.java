@@ -40,9 +40,27 @@ public abstract class AbstractBatchNormBlock extends PerChannelBlock implements 
         this.standardizer = standardizer;
     }
 
-    /** Whether the plain batch step is in use, so a subclass may take a fused fast path. */
+    /**
+     * Whether the plain batch step is in use, so a subclass may take a fused fast path. Prefer
+     * {@link #fusedPathAllowed}, which also keeps the fused path while the step is only watched.
+     */
     protected boolean isPlainBatchStep() {
         return standardizer == Standardizer.BATCH;
+    }
+
+    /**
+     * Whether a subclass may take its fused fast path on x, which must then stand for
+     * {@code standardize(store, x, training)}: true with the plain batch step, and with a
+     * {@link WatchedBatchStep}, which is shown x and the running statistics here. When false,
+     * take the generic path through {@link #standardize}. Call it once per forward pass, where
+     * the fused path would begin.
+     */
+    protected boolean fusedPathAllowed(ParameterStore store, NDArray x, boolean training) {
+        if (standardizer instanceof WatchedBatchStep watched) {
+            watched.watch(x, runningStats(store, x, training), training);
+            return true;
+        }
+        return isPlainBatchStep();
     }
 
     /** The running statistics on the device of {@code x}. */

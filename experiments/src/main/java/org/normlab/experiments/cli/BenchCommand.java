@@ -111,6 +111,7 @@ public class BenchCommand implements Callable<Integer> {
                     float loss = 0;
                     long t0 = 0;
                     double rssAt100 = -1;
+                    StepTimes times = new StepTimes();
                     for (int it = 0; it < warmup + iters; it++) {
                         if (it == warmup) {
                             t0 = System.nanoTime();
@@ -118,6 +119,8 @@ public class BenchCommand implements Callable<Integer> {
                         if (it == 100) {
                             rssAt100 = Memory.residentMegabytes();
                         }
+                        long stepStart = System.nanoTime();
+                        double held;
                         try (NDManager scope = manager.newSubManager()) {
                             NDArray x = xs[it % 4].duplicate();
                             NDArray y = ys[it % 4].duplicate();
@@ -130,6 +133,11 @@ public class BenchCommand implements Callable<Integer> {
                             if (layers != null) {
                                 layers.afterStep(it, 0);
                             }
+                            held = StepTimes.megabytes(scope.getManagedArrays());
+                        }
+                        if (it >= warmup) {
+                            // LayerLog samples the steps numbered 0, K, 2K, ...
+                            times.add(layersEvery > 0 && it % layersEvery == 0, System.nanoTime() - stepStart, held);
                         }
                     }
                     if (layers != null) {
@@ -138,6 +146,7 @@ public class BenchCommand implements Callable<Integer> {
                     double sec = (System.nanoTime() - t0) / 1e9;
                     System.out.printf(Locale.ROOT, "%s mode=train %s sec=%.3f img_s=%.1f ms_iter=%.1f loss=%.4f%n",
                             prefix, suffix, sec, iters * batch / sec, sec * 1000 / iters, loss);
+                    System.out.println(times.line());
                     if (rssAt100 > 0) {
                         double end = Memory.residentMegabytes();
                         System.out.printf(Locale.ROOT, "MEMORY rss_mb_at_iter_100=%.1f rss_mb_at_iter_%d=%.1f growth_pct=%.2f%n",

@@ -27,7 +27,8 @@ import org.normlab.results.AtomicFiles;
  * log.layers: the trial's {@code layers.csv}, one row per norm layer with running statistics
  * and sampled step (see RESULTS-FORMAT.md). Every {@code every_steps} steps (steps 0, K, 2K, ...
  * counted as steps done before the sampled one) the probes are armed around that one training
- * step; nothing is installed on the steps between. The file is rewritten whole and atomically
+ * step; nothing is installed on the steps between, and a sampled step trains exactly as it would
+ * unsampled (see {@link LayerProbes}). The file is rewritten whole and atomically
  * after every epoch and at the end, as metrics.csv is, so it is never torn: a crash loses at most
  * the current epoch's rows.
  *

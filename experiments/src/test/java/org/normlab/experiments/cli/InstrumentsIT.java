@@ -77,7 +77,10 @@ class InstrumentsIT {
             double precise = m.path("final_val_acc_precise").asDouble();
             double batchStats = m.path("final_val_acc_batch").asDouble();
             assertEquals(m.path("final_val_acc").asDouble(), ema, 0.0, "final_val_acc is the ema one");
-            assertTrue(ema < 0.25, "ema near chance (10 classes): " + m);
+            // Near chance (10 classes): closer to 0.1 than to what batch statistics reach. (bn_slow16's ema
+            // is 0.298 with or without log.layers, which no longer perturbs training; a fixed 0.25 held
+            // only while the sampled steps did.)
+            assertTrue(ema - 0.1 < (batchStats - 0.1) / 2, "ema near chance (10 classes): " + m);
             assertTrue(precise - ema > 0.3, "precise recovers: " + m);
             assertTrue(precise > 0.5, "precise far above chance: " + m);
             assertTrue(Math.abs(precise - batchStats) < 0.05, "precise within a few points of batch at the training batch size: " + m);

@@ -132,6 +132,43 @@ class LayerLogTest {
         assertTrue(Math.abs(Double.parseDouble(rows.get(rows.size() - 1).get("gate_std"))) > 0, rows.toString());
     }
 
+    /** A sampled step trains exactly as an unsampled one: with the log or without, the same parameters to the bit. */
+    @Test
+    void theLogChangesNothingInTraining() throws Exception {
+        List<float[]> with = train(true);
+        List<float[]> without = train(false);
+        assertEquals(without.size(), with.size());
+        assertTrue(with.size() >= 8, "bn's and iebn's parameters and running statistics, the linear layer's: " + with.size());
+        for (int i = 0; i < with.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(without.get(i), with.get(i), "parameter " + i);
+        }
+    }
+
+    /** bn, iebn, linear trained for EPOCHS on the fixed batch, sampled every step when logged; every parameter after. */
+    private List<float[]> train(boolean logged) throws Exception {
+        NormRegistry registry = NormRegistry.load();
+        SequentialBlock model = new SequentialBlock().add(registry.factory("bn", Map.of()).create(C))
+                .add(registry.factory("iebn", Map.of()).create(C)).add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(3).build());
+        Engine.getInstance().setRandomSeed(7);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            model.initialize(manager, DataType.FLOAT32, new Shape(1, C, HW, HW));
+            LayerLog log = new LayerLog(new LayerLog.Plan(1, 0, b -> "bn"), model, dir.resolve("layers-" + logged + ".csv"),
+                    "bn", line -> {});
+            TrainingPlan plan = new TrainingPlan(EPOCHS, null, 0, LrSchedule.constant(0.1), 0, 0, false, 0, false, 0);
+            new TrainingLoop(model, manager, plan, logged ? log : new EpochListener() {}, snapshot -> "", new Stop(), 7,
+                    logged ? log : StepListener.NONE, FinalEvaluation.NONE).fit(source(), source(), null);
+            if (logged) {
+                log.write();
+                assertEquals(1 + 2 * EPOCHS * BATCHES_PER_EPOCH, Files.readAllLines(dir.resolve("layers-true.csv")).size(),
+                        "every step sampled");
+            }
+            List<float[]> values = new ArrayList<>();
+            model.getParameters().forEach(p -> values.add(p.getValue().getArray().toFloatArray()));
+            return values;
+        }
+    }
+
     private static void assertClose(double expected, String actual, String what) {
         double a = Double.parseDouble(actual);
         assertEquals(expected, a, 1e-5 * Math.max(1, Math.abs(expected)), what);

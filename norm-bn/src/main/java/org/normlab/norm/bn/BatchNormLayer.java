@@ -32,7 +32,7 @@ public class BatchNormLayer extends AbstractBatchNormBlock {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        if (affine && isPlainBatchStep()) {
+        if (affine && fusedPathAllowed(store, x, training)) {
             // One fused kernel: statistics, running update, normalization and affine.
             NDArray g = store.getValue(gamma, x.getDevice(), training);
             NDArray b = store.getValue(beta, x.getDevice(), training);

@@ -24,9 +24,9 @@ import org.normlab.norm.RunningStats;
  * y = x_hat * gamma * sigmoid(w * mean_hw(x) + b) + beta, the gate pooled over the raw input,
  * per instance and channel, in training and in eval. Initial values: gamma 1, beta 0, w 0, b -1.
  *
- * <p>With the plain batch step the layer runs fused, as one per-(n, c) affine of x after two
- * reductions over it (see {@link #fusedForward}); with a replaced step (a noise wrapper) it takes
- * x_hat from the step and applies the gate on top.
+ * <p>With the plain batch step (watched by layers.csv's probes or not) the layer runs fused, as
+ * one per-(n, c) affine of x after two reductions over it (see {@link #fusedForward}); with a
+ * replaced step (a noise wrapper) it takes x_hat from the step and applies the gate on top.
  *
  * <p>As a {@link LayerProbe} it reports its gate over (N, C) on a sampled batch: gate_mean,
  * gate_std (population std over the N*C values), gate_min, gate_max.
@@ -68,7 +68,7 @@ public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        if (isPlainBatchStep() && canFuse(x, training)) {
+        if (canFuse(x, training) && fusedPathAllowed(store, x, training)) {
             return new NDList(fusedForward(store, x, training));
         }
         NDArray gate = Activation.sigmoid(perChannel(store, weightReadjust, x, training)
