@@ -42,7 +42,7 @@ final class ReportKey {
             points.putIfAbsent("grid point " + t.swept(), dotted -> {
                 JsonNode v = t.resolved().at(JsonPointer.compile("/" + dotted.replace("~", "~0").replace(".", "/")));
                 Object label = t.swept().get(dotted);
-                return !v.isMissingNode() ? v : label == null ? null : SweepLoader.MAPPER.valueToTree(label);
+                return !v.isMissingNode() ? v : label == null ? null : TrialBinder.MAPPER.valueToTree(label);
             });
         }
         spec.check(points, checks);
