@@ -1,5 +1,7 @@
 package org.normlab.report;
 
+import static org.normlab.report.ResultFiles.parse;
+
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
@@ -113,17 +115,5 @@ final class LayerData {
         List<ChartData.Point> points = new ArrayList<>();
         byX.forEach((x, values) -> points.add(ChartData.Point.of(x, Summary.of(values))));
         return points;
-    }
-
-    private static double parse(String cell) {
-        if (cell == null || cell.isBlank()) {
-            return Double.NaN;
-        }
-        try {
-            double v = Double.parseDouble(cell.trim());
-            return Double.isFinite(v) ? v : Double.NaN;
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
     }
 }

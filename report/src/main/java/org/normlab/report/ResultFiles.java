@@ -132,7 +132,8 @@ final class ResultFiles {
         return epochs;
     }
 
-    private static double parse(String cell) {
+    /** A CSV cell as a number; empty, malformed and non-finite cells are NaN (a missing value). */
+    static double parse(String cell) {
         if (cell == null || cell.isBlank()) {
             return Double.NaN;
         }
