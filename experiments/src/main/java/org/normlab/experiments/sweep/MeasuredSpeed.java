@@ -35,9 +35,11 @@ public final class MeasuredSpeed {
         }
     }
 
-    private static final int WARMUP_STEPS = 3;
-    private static final int TIMED_STEPS = 8;
-    private static final int TIMED_EVALS = 3;
+    /** Untimed steps per network; the first network measured gets more, for the JIT and the allocator. */
+    private static final int WARMUP_STEPS = 5;
+    private static final int FIRST_WARMUP_STEPS = 40;
+    private static final int TIMED_STEPS = 20;
+    private static final int TIMED_EVALS = 5;
 
     private final ModelFactory models;
     private final NormRegistry registry;
@@ -91,7 +93,7 @@ public final class MeasuredSpeed {
             NDArray y = manager.randomInteger(0, s.classes(), new Shape(batch), DataType.INT64);
             NDArray v = manager.randomNormal(new Shape(valBatch, s.channels(), s.height(), s.width()));
             TrainingTimes train = new TrainingTimes(model, manager, c);
-            double step = train.secondsPerStep(x, y);
+            double step = train.secondsPerStep(x, y, measured.isEmpty() ? FIRST_WARMUP_STEPS : WARMUP_STEPS);
             double eval = train.secondsPerEval(v);
             String network = String.format("%s-%d %s%s %dx%dx%d", c.model().name(), c.model().depth(), c.norm().name(),
                     c.attack().isNone() ? "" : "+" + c.attack().name(), s.channels(), s.height(), s.width());
@@ -101,12 +103,12 @@ public final class MeasuredSpeed {
 
     /** The real training step of the trial's optimizer settings, timed after a warm-up. */
     private record TrainingTimes(Block model, NDManager manager, TrialConfig c) {
-        double secondsPerStep(NDArray x, NDArray y) {
+        double secondsPerStep(NDArray x, NDArray y, int warmup) {
             TrialConfig.OptimizerConfig o = c.optimizer();
             try (TrainStep step = new TrainStep(model, manager, new CrossEntropy(0), o.momentum(), o.weightDecay(), o.nesterov())) {
                 long t0 = 0;
-                for (int i = 0; i < WARMUP_STEPS + TIMED_STEPS; i++) {
-                    if (i == WARMUP_STEPS) {
+                for (int i = 0; i < warmup + TIMED_STEPS; i++) {
+                    if (i == warmup) {
                         t0 = System.nanoTime();
                     }
                     try (NDManager scope = manager.newSubManager()) {
