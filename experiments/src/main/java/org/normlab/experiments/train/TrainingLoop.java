@@ -68,6 +68,10 @@ public final class TrainingLoop {
     private Integer divergedEpoch;
     private long periodStart;
     private double periodTrainSeconds;
+    /** When the current period's training time started counting (the epoch's start, or the last evaluation's end). */
+    private long trainingSince;
+    /** Batches the current epoch has delivered, the skipped ones included. */
+    private int batchesDelivered;
     private String lastSaved;
     private boolean finalPhase;
 
@@ -160,11 +164,11 @@ public final class TrainingLoop {
     private void trainEpoch(BatchSource train, BatchSource val, int epoch) {
         int epochSize = Math.max(1, train.size());
         int skip = at.batch;
-        int[] seen = {0};
-        long start = System.nanoTime();
+        batchesDelivered = 0;
+        trainingSince = System.nanoTime();
         try {
             train.forEachBatch(manager, epoch, (x, y, components) -> {
-                if (seen[0]++ < skip) {
+                if (batchesDelivered++ < skip) {
                     return; // done before the checkpoint this run resumed from
                 }
                 FaultInjection.point("train:batch");
@@ -187,12 +191,13 @@ public final class TrainingLoop {
                 listener.onBatch(epoch, at.batch, (int) Math.ceil((double) train.size() / n), value);
                 boolean evaluated = false;
                 if (steps != null && (at.step % evalEverySteps == 0 || at.step == steps)) {
-                    periodTrainSeconds += (System.nanoTime() - start) / 1e9;
+                    periodTrainSeconds += (System.nanoTime() - trainingSince) / 1e9;
                     if (at.batch == train.batches()) {
                         at.nextEpoch(); // the checkpoint then says "after epoch N"
                     }
                     at.evaluationDue = true;
                     evaluateAndRecord(val);
+                    trainingSince = System.nanoTime(); // the evaluation's time is not training time
                     evaluated = true;
                     if (divergedEpoch != null) {
                         throw new EpochEnds();
@@ -208,7 +213,7 @@ public final class TrainingLoop {
                     throw new EpochEnds();
                 }
             });
-            periodTrainSeconds += (System.nanoTime() - start) / 1e9;
+            periodTrainSeconds += (System.nanoTime() - trainingSince) / 1e9;
         } catch (EpochEnds e) {
             // the budget was spent (its last evaluation done) or the trial diverged
         }
