@@ -35,9 +35,15 @@ public final class MeasuredSpeed {
         }
     }
 
-    /** Untimed steps per network; the first network measured gets more, for the JIT and the allocator. */
+    /**
+     * Untimed steps per network, at least this many and for at least this long: the JIT compiles
+     * each norm's and wrapper's own code only after some hundred calls (measured cold, a network
+     * read up to 1.5x slow), and the first network also warms the engine and the allocator.
+     */
     private static final int WARMUP_STEPS = 5;
+    private static final double WARMUP_SECONDS = 0.7;
     private static final int FIRST_WARMUP_STEPS = 40;
+    private static final double FIRST_WARMUP_SECONDS = 3;
     private static final int TIMED_STEPS = 20;
     private static final int TIMED_EVALS = 5;
 
@@ -90,10 +96,13 @@ public final class MeasuredSpeed {
         try (NDManager manager = NDManager.newBaseManager()) {
             model.initialize(manager, DataType.FLOAT32, new Shape(1, s.channels(), s.height(), s.width()));
             NDArray x = manager.randomNormal(new Shape(batch, s.channels(), s.height(), s.width()));
-            NDArray y = manager.randomInteger(0, s.classes(), new Shape(batch), DataType.INT64);
+            // labels as the batch loader gives them (float), so the loss runs the same conversions
+            NDArray y = manager.randomInteger(0, s.classes(), new Shape(batch), DataType.INT64).toType(DataType.FLOAT32, false);
             NDArray v = manager.randomNormal(new Shape(valBatch, s.channels(), s.height(), s.width()));
             TrainingTimes train = new TrainingTimes(model, manager, c);
-            double step = train.secondsPerStep(x, y, measured.isEmpty() ? FIRST_WARMUP_STEPS : WARMUP_STEPS);
+            boolean first = measured.isEmpty();
+            double step = train.secondsPerStep(x, y, first ? FIRST_WARMUP_STEPS : WARMUP_STEPS,
+                    first ? FIRST_WARMUP_SECONDS : WARMUP_SECONDS);
             double eval = train.secondsPerEval(v);
             String network = String.format("%s-%d %s%s %dx%dx%d", c.model().name(), c.model().depth(), c.norm().name(),
                     c.attack().isNone() ? "" : "+" + c.attack().name(), s.channels(), s.height(), s.width());
@@ -101,42 +110,58 @@ public final class MeasuredSpeed {
         }
     }
 
-    /** The real training step of the trial's optimizer settings, timed after a warm-up. */
+    /**
+     * The real training step of the trial's optimizer settings: the median of single timed steps
+     * after a warm-up (the median, because a collection or a page fault inflates single steps).
+     */
     private record TrainingTimes(Block model, NDManager manager, TrialConfig c) {
-        double secondsPerStep(NDArray x, NDArray y, int warmup) {
+        double secondsPerStep(NDArray x, NDArray y, int warmup, double warmupSeconds) {
             TrialConfig.OptimizerConfig o = c.optimizer();
             try (TrainStep step = new TrainStep(model, manager, new CrossEntropy(0), o.momentum(), o.weightDecay(), o.nesterov())) {
-                long t0 = 0;
-                for (int i = 0; i < warmup + TIMED_STEPS; i++) {
-                    if (i == warmup) {
-                        t0 = System.nanoTime();
-                    }
-                    try (NDManager scope = manager.newSubManager()) {
-                        NDArray xs = x.duplicate();
-                        NDArray ys = y.duplicate();
-                        xs.attach(scope);
-                        ys.attach(scope);
-                        step.step(xs, ys, 0.01f);
-                    }
+                long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+                for (int i = 0; i < warmup || System.nanoTime() < warmupEnd; i++) {
+                    timedStep(step, x, y);
                 }
-                return (System.nanoTime() - t0) / 1e9 / TIMED_STEPS;
+                double[] times = new double[TIMED_STEPS];
+                for (int i = 0; i < TIMED_STEPS; i++) {
+                    times[i] = timedStep(step, x, y);
+                }
+                return median(times);
             }
         }
 
         double secondsPerEval(NDArray v) {
             TrainStep eval = new TrainStep(model, manager, new CrossEntropy(0), 0, 0, false);
-            long t0 = 0;
-            for (int i = 0; i < 1 + TIMED_EVALS; i++) {
-                if (i == 1) {
-                    t0 = System.nanoTime();
-                }
+            double[] times = new double[1 + TIMED_EVALS];
+            for (int i = 0; i < times.length; i++) {
                 try (NDManager scope = manager.newSubManager()) {
                     NDArray vs = v.duplicate();
-                    vs.attach(scope);
+                    vs.attach(scope); // what the forward creates from it is freed with the scope
+                    long t0 = System.nanoTime();
                     eval.predict(vs).argMax(1).toLongArray();
+                    times[i] = (System.nanoTime() - t0) / 1e9;
                 }
             }
-            return (System.nanoTime() - t0) / 1e9 / TIMED_EVALS;
+            return median(java.util.Arrays.copyOfRange(times, 1, times.length));
+        }
+
+        private double timedStep(TrainStep step, NDArray x, NDArray y) {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray xs = x.duplicate();
+                NDArray ys = y.duplicate();
+                xs.attach(scope);
+                ys.attach(scope);
+                long t0 = System.nanoTime();
+                step.step(xs, ys, 0.01f);
+                return (System.nanoTime() - t0) / 1e9;
+            }
+        }
+
+        private static double median(double[] values) {
+            double[] sorted = values.clone();
+            java.util.Arrays.sort(sorted);
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         }
     }
 }
