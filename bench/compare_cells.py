@@ -1,15 +1,19 @@
 """Two sets of trials, cell by cell: the noise study's convergence check and its PyTorch parity table.
 
-  /usr/bin/python3 bench/compare_cells.py A.csv B.csv [--labels "A,B"] [--tolerance 0.02]
+  /usr/bin/python3 bench/compare_cells.py A.csv B.csv [--labels "A,B"] [--tolerance 0.02] [--csv OUT.csv]
 
 A and B are NormLab results.csv files or bench/noise_parity.py's parity.csv. Only completed trials
 without an attack count (an `attack` column, where there is one, must be `none`); a cell is a
 (norm, batch) pair (the `batch` or `batch_size` column). Per cell: final_val_acc as mean +- sample
 std (n-1) in A and in B, B - A with Welch's 95% t-interval (SciPy: Debian's python3-scipy), and,
 with --tolerance T, whether |B - A| <= T (the convergence check: within 2 points of twice the budget).
+Prints a Markdown table; --csv also writes it as CSV, e.g. into RUNS/noise/checks/, where the
+report shows every checks/*.csv as a table (then rerun `report RUNS/noise`).
 
-  convergence: compare_cells.py runs/noise/results.csv runs/noise-2x/results.csv --labels "budget,2x budget" --tolerance 0.02
-  parity:      compare_cells.py runs/noise/results.csv runs/noise-pytorch-parity/parity.csv --labels "NormLab,PyTorch"
+  convergence: compare_cells.py runs/noise/results.csv runs/noise-2x/results.csv --labels "budget,2x budget" \
+                   --tolerance 0.02 --csv runs/noise/checks/convergence.csv
+  parity:      compare_cells.py runs/noise/results.csv runs/noise-pytorch-parity/parity.csv --labels "NormLab,PyTorch" \
+                   --csv runs/noise/checks/pytorch-parity.csv
 """
 import argparse, csv, statistics, sys
 from scipy import stats
@@ -41,22 +45,30 @@ def welch(a, b):
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument('a'); p.add_argument('b')
-p.add_argument('--labels', default='A,B'); p.add_argument('--tolerance', type=float)
+p.add_argument('--labels', default='A,B'); p.add_argument('--tolerance', type=float); p.add_argument('--csv')
 args = p.parse_args()
 la, lb = args.labels.split(',')
 A, B = cells(args.a), cells(args.b)
 common = sorted(set(A) & set(B), key=lambda k: (k[0] != 'bn', k[0], k[1]))
 if not common:
     sys.exit('no (norm, batch) cell without attack is in both files: %s vs %s' % (sorted(A), sorted(B)))
-head = '| norm | batch | %s | %s | %s − %s [95%% CI] |' % (la, lb, lb, la)
-rule = '|---|---:|---:|---:|---:|'
-if args.tolerance is not None:
-    head += ' within %g |' % args.tolerance; rule += '---|'
-print(head); print(rule)
+header = ['norm', 'batch', la, lb, '%s − %s [95%% CI]' % (lb, la)] + ([] if args.tolerance is None else ['within %g' % args.tolerance])
+rows = []
 for key in common:
     d, ci = welch(A[key], B[key])
-    line = '| %s | %d | %s | %s | %+.3f %s |' % (key[0], key[1], summary(A[key]), summary(B[key]), d,
-                                                '[%+.3f, %+.3f]' % ci if ci else '(no interval)')
+    row = [key[0], str(key[1]), summary(A[key]), summary(B[key]),
+           '%+.3f %s' % (d, '[%+.3f, %+.3f]' % ci if ci else '(no interval)')]
     if args.tolerance is not None:
-        line += ' %s |' % ('yes' if abs(d) <= args.tolerance else '**no**')
-    print(line)
+        row.append('yes' if abs(d) <= args.tolerance else 'no')
+    rows.append(row)
+print('| ' + ' | '.join(header) + ' |')
+print('|' + '---|' * 2 + '---:|' * 3 + ('---|' if args.tolerance is not None else ''))
+for row in rows:
+    print('| ' + ' | '.join(row) + ' |')
+if args.csv:
+    import os
+    os.makedirs(os.path.dirname(os.path.abspath(args.csv)), exist_ok=True)
+    with open(args.csv, 'w', newline='') as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)

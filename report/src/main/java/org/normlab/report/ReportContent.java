@@ -26,6 +26,7 @@ final class ReportContent {
     static Doc build(Report report, List<Charts.Figure> lead, List<Charts.Figure> figures) {
         ReportContent c = new ReportContent(report);
         DoseSection.build(report, lead, c.doc);
+        Checks.build(report.data().dirs(), c.doc);
         c.trials();
         c.groups();
         c.comparisons();
