@@ -2,9 +2,9 @@ package org.normlab.experiments.cli;
 
 import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import org.apache.commons.statistics.descriptive.Median;
 
 /**
  * The timed steps, the ones log.layers samples apart: what one sampled step costs against
@@ -51,13 +51,7 @@ final class StepTimes {
     }
 
     private static double medianMs(List<Long> nanos) {
-        if (nanos.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Long> sorted = new ArrayList<>(nanos);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
-        return median / 1e6;
+        return nanos.isEmpty() ? Double.NaN
+                : Median.withDefaults().evaluate(nanos.stream().mapToDouble(Long::doubleValue).toArray()) / 1e6;
     }
 }

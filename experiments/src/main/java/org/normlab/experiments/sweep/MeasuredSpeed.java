@@ -6,9 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.statistics.descriptive.Median;
 import org.normlab.experiments.config.Trial;
 import org.normlab.experiments.config.TrialConfig;
 import org.normlab.experiments.train.CrossEntropy;
@@ -46,6 +48,7 @@ public final class MeasuredSpeed {
     private static final double FIRST_WARMUP_SECONDS = 3;
     private static final int TIMED_STEPS = 20;
     private static final int TIMED_EVALS = 5;
+    private static final Median MEDIAN = Median.withDefaults();
 
     private final ModelFactory models;
     private final NormRegistry registry;
@@ -54,13 +57,6 @@ public final class MeasuredSpeed {
     public MeasuredSpeed(ModelFactory models, NormRegistry registry) {
         this.models = models;
         this.registry = registry;
-    }
-
-    /** Measures every distinct network of the trials once (a few seconds per network). */
-    public void measure(List<Trial> trials, Map<String, DataFactory.Shape> shapes) {
-        for (Trial t : trials) {
-            times(t, shapes.get(t.id()));
-        }
     }
 
     /** The measured times of the trial's network, measuring it if it is new. */
@@ -126,7 +122,7 @@ public final class MeasuredSpeed {
                 for (int i = 0; i < TIMED_STEPS; i++) {
                     times[i] = timedStep(step, x, y);
                 }
-                return median(times);
+                return MEDIAN.evaluate(times);
             }
         }
 
@@ -142,7 +138,7 @@ public final class MeasuredSpeed {
                     times[i] = (System.nanoTime() - t0) / 1e9;
                 }
             }
-            return median(java.util.Arrays.copyOfRange(times, 1, times.length));
+            return MEDIAN.evaluate(Arrays.copyOfRange(times, 1, times.length));
         }
 
         private double timedStep(TrainStep step, NDArray x, NDArray y) {
@@ -155,13 +151,6 @@ public final class MeasuredSpeed {
                 step.step(xs, ys, 0.01f);
                 return (System.nanoTime() - t0) / 1e9;
             }
-        }
-
-        private static double median(double[] values) {
-            double[] sorted = values.clone();
-            java.util.Arrays.sort(sorted);
-            int n = sorted.length;
-            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         }
     }
 }
