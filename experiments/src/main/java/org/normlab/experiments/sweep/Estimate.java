@@ -32,25 +32,13 @@ public final class Estimate {
             cost = Math.max(1, c.model().depth() - 2) / 18.0 * pixels / 1024.0;
         }
         double smallBatchPenalty = c.data().batchSize() < 32 ? 1.9 : 1.0;
-        double trainImages = (double) Math.min(shape.trainSize(), positiveOr(c.data().trainSubset(), shape.trainSize()));
-        double valImages = (double) Math.min(shape.valSize(), positiveOr(c.data().valSubset(), shape.valSize()));
+        double trainImages = trainImages(c, shape);
+        double valImages = valImages(c, shape);
         double epochs = c.steps() != null ? (double) c.steps() * c.data().batchSize() / Math.max(1, trainImages) : c.epochs();
-        double evaluations = c.steps() != null ? Math.ceil((double) c.steps() / c.evalEverySteps()) : c.epochs();
-        double seconds = (epochs * trainImages * smallBatchPenalty + evaluations * valImages / 3 + finalEvalImages(c, valImages))
+        // forward passes cost about a third of a step
+        double seconds = (epochs * trainImages * smallBatchPenalty + valPasses(c, valImages) * valImages / 3)
                 * cost / RESNET20_IMAGES_PER_SECOND;
         return Duration.ofSeconds((long) Math.ceil(seconds + 3));
-    }
-
-    /** eval.stats after training, in train-image equivalents: forward passes cost about a third of a step. */
-    private static double finalEvalImages(TrialConfig c, double valImages) {
-        double images = 0;
-        if (c.eval().stats().contains("precise")) {
-            images += (c.eval().preciseImages() + valImages) / 3;
-        }
-        if (c.eval().stats().contains("batch")) {
-            images += valImages / 3;
-        }
-        return images;
     }
 
     /** Per-trial work outside the timed steps (building the net, the first batches, writing results), seconds. */
@@ -63,22 +51,38 @@ public final class Estimate {
      */
     public static Duration of(TrialConfig c, DataFactory.Shape shape, MeasuredSpeed.Times t) {
         int batch = c.data().batchSize();
-        long trainImages = Math.min(shape.trainSize(), positiveOr(c.data().trainSubset(), shape.trainSize()));
-        long valImages = Math.min(shape.valSize(), positiveOr(c.data().valSubset(), shape.valSize()));
+        long trainImages = trainImages(c, shape);
+        long valImages = valImages(c, shape);
         long stepsPerEpoch = trainImages >= 2L * batch ? trainImages / batch : (trainImages + batch - 1) / batch;
         long steps = c.steps() != null ? c.steps() : c.epochs() * stepsPerEpoch;
-        long evaluations = c.steps() != null ? (long) Math.ceil((double) c.steps() / c.evalEverySteps()) : c.epochs();
         double valBatches = Math.ceil((double) valImages / t.valBatchSize());
-        double passes = evaluations;
+        double seconds = steps * t.trainStepSeconds() + valPasses(c, valImages) * valBatches * t.evalBatchSeconds()
+                + TRIAL_OVERHEAD_SECONDS;
+        return Duration.ofMillis((long) Math.ceil(seconds * 1000));
+    }
+
+    /**
+     * Forward passes over the validation set, counted in validation sets: one per evaluation
+     * (every epoch, or every eval.every_steps and at the end), then those of eval.stats after
+     * training (precise: precise_images in training batches and a validation pass; batch: a pass).
+     */
+    private static double valPasses(TrialConfig c, double valImages) {
+        double passes = c.steps() != null ? Math.ceil((double) c.steps() / c.evalEverySteps()) : c.epochs();
         if (c.eval().stats().contains("precise")) {
-            // forward passes over precise_images in training batches, then a validation pass
-            passes += 1 + (double) c.eval().preciseImages() / valImages;
+            passes += 1 + c.eval().preciseImages() / valImages;
         }
         if (c.eval().stats().contains("batch")) {
             passes += 1;
         }
-        double seconds = steps * t.trainStepSeconds() + passes * valBatches * t.evalBatchSeconds() + TRIAL_OVERHEAD_SECONDS;
-        return Duration.ofMillis((long) Math.ceil(seconds * 1000));
+        return passes;
+    }
+
+    private static long trainImages(TrialConfig c, DataFactory.Shape shape) {
+        return Math.min(shape.trainSize(), positiveOr(c.data().trainSubset(), shape.trainSize()));
+    }
+
+    private static long valImages(TrialConfig c, DataFactory.Shape shape) {
+        return Math.min(shape.valSize(), positiveOr(c.data().valSubset(), shape.valSize()));
     }
 
     private static int positiveOr(int value, int fallback) {
