@@ -11,11 +11,18 @@ import org.normlab.experiments.wiring.ModelFamily;
 import org.normlab.norm.NormFactory;
 
 /**
- * A two-stage VGG: [conv3x3(8) norm relu] maxpool2 [conv3x3(16) norm relu] global-average-pool,
- * linear. Only depth 2 exists. Trainable parameters, with a norm of 2 per channel (BN):
- * 9*in*8 + 16 + 9*8*16 + 32 + 16*classes + classes.
+ * A two-stage VGG: [conv3x3(w) norm relu] maxpool2 [conv3x3(2w) norm relu] global-average-pool,
+ * linear, w = 16 (small_vgg) or 8 (narrow_vgg, whose convolutions the CPU engine computes
+ * wrongly, so NormLab refuses it there). Only depth 2 exists. Trainable parameters, with a norm
+ * of 2 per channel (BN): 9*in*w + 2w + 9*w*2w + 4w + 2w*classes + classes.
  */
 final class SmallVgg implements ModelFamily {
+
+    private final int width;
+
+    SmallVgg(int width) {
+        this.width = width;
+    }
 
     @Override
     public Block build(Request r, NormFactory body, NormFactory shortcut) {
@@ -23,9 +30,9 @@ final class SmallVgg implements ModelFamily {
             throw new IllegalArgumentException("small_vgg: depth must be 2 (two conv stages), got " + r.depth());
         }
         return new SequentialBlock()
-                .add(conv(8)).add(body.create(8)).add(Activation.reluBlock())
+                .add(conv(width)).add(body.create(width)).add(Activation.reluBlock())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-                .add(conv(16)).add(body.create(16)).add(Activation.reluBlock())
+                .add(conv(2 * width)).add(body.create(2 * width)).add(Activation.reluBlock())
                 .add(Pool.globalAvgPool2dBlock())
                 .add(Linear.builder().setUnits(r.classes()).build());
     }

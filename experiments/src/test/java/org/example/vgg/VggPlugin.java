@@ -15,7 +15,9 @@ public final class VggPlugin extends AbstractModule {
 
     @Override
     protected void configure() {
-        MapBinder.newMapBinder(binder(), String.class, ModelFamily.class).addBinding("small_vgg").toInstance(new SmallVgg());
+        MapBinder<String, ModelFamily> families = MapBinder.newMapBinder(binder(), String.class, ModelFamily.class);
+        families.addBinding("small_vgg").toInstance(new SmallVgg(16));
+        families.addBinding("narrow_vgg").toInstance(new SmallVgg(8));
         MapBinder.newMapBinder(binder(), String.class, DatasetReader.class).addBinding("stripes").toInstance(path -> Stripes.split());
     }
 }

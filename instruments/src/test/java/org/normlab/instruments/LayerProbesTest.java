@@ -140,7 +140,7 @@ class LayerProbesTest {
             }
             assertEquals(2, samples.size());
             assertEquals(List.of(0, 1), samples.stream().map(s -> s.layer().index()).toList());
-            assertEquals(List.of(4L, 5L), samples.stream().map(LayerSample::channels).toList());
+            assertEquals(List.of(16L, 32L), samples.stream().map(LayerSample::channels).toList());
             for (LayerSample s : samples) {
                 assertTrue(s.meanDev() > 0 && Double.isFinite(s.stdLogRatio()), s.toString());
                 assertEquals(4, s.extra().size());

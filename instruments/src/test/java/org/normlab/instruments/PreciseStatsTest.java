@@ -93,7 +93,7 @@ class PreciseStatsTest {
                 secondShape = deep.getShape();
                 second.add(deep.toFloatArray());
             }
-            double[][] expectedFirst = TestNets.averageOfBatchMoments(first, new Shape(4, 4, 6, 6));
+            double[][] expectedFirst = TestNets.averageOfBatchMoments(first, new Shape(4, 16, 6, 6));
             double[][] expectedSecond = TestNets.averageOfBatchMoments(second, secondShape);
             List<NormLayer> layers = NormLayers.find(net);
             assertEquals(2, layers.size());

@@ -22,7 +22,9 @@ import org.normlab.results.UserError;
 import org.normlab.data.FashionMnist;
 import org.normlab.data.Datasets;
 import org.normlab.experiments.launch.JvmOptions;
+import org.normlab.experiments.train.DeterminismCheck;
 import org.normlab.norm.NormProvider;
+import org.normlab.norm.NormRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +39,9 @@ import picocli.CommandLine.Option;
                 + "the natives came from, CUDA and the GPUs DJL sees (and why none when one was expected), threads, "
                 + "malloc settings, plugins and their jars, and the dataset folders found. Paste it into bug reports."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:printed", "1:--require-gpu and DJL sees no GPU, or PyTorch's natives cannot be loaded"})
+        exitCodeList = {"0:printed (with --determinism: every norm's two steps agree)",
+                "1:--require-gpu and DJL sees no GPU, PyTorch's natives cannot be loaded, or with --determinism two "
+                        + "identical training steps differ"})
 final class DoctorCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common;
@@ -45,8 +49,23 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--require-gpu", description = "exit 1 unless DJL sees a GPU (a check before a GPU run)")
     boolean requireGpu;
 
+    @Option(names = "--determinism", description = "train one step of a small ResNet twice per norm at this machine's "
+            + "thread count and compare every output, parameter and gradient bit for bit; exit 1 naming the norm and "
+            + "the first tensor that differs")
+    boolean determinism;
+
+    @Option(names = "--norm", paramLabel = "NAME", split = ",", description = "with --determinism: only these norms "
+            + "(default: every norm found, plugins included)")
+    List<String> norms;
+
     @Override
     public Integer call() {
+        if (norms != null && !determinism) {
+            throw new UserError("--norm is for --determinism");
+        }
+        if (determinism) {
+            return determinism();
+        }
         Map<String, List<String>> report = new LinkedHashMap<>();
         report.put("NormLab", List.of(version().replaceFirst("^NormLab ", "") + " (" + jarOf(DoctorCommand.class) + ")"));
         report.put("Java", List.of(System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + "), "
@@ -72,6 +91,8 @@ final class DoctorCommand implements Callable<Integer> {
                 : "none seen by DJL: " + whyNoGpu()));
         report.put("Threads", List.of("PyTorch " + JniUtils.getNumThreads() + " intra-op, " + JniUtils.getNumInteropThreads()
                 + " inter-op, of " + Runtime.getRuntime().availableProcessors() + " cores (--threads T sets T and 1)"));
+        report.put("Determinism", List.of("not checked here: `doctor --determinism` trains one step twice per norm "
+                + "and compares every tensor bit for bit (CPU flags: " + CpuFlags.vectorFlags() + ")"));
         report.put("malloc", List.of(malloc()));
         report.put("Plugins", plugins());
         report.put("Datasets", datasets());
@@ -79,6 +100,27 @@ final class DoctorCommand implements Callable<Integer> {
         if (requireGpu && gpus == 0) {
             System.err.println("error: --require-gpu: DJL sees no GPU (see GPUs above)");
             return 1;
+        }
+        return 0;
+    }
+
+    /** Two identical training steps per norm, compared bit for bit; exit 1 at the first norm that differs. */
+    private int determinism() {
+        NormRegistry registry = common.registry();
+        List<String> names = norms != null ? norms : registry.names();
+        Engine.getInstance(); // loads the natives JniUtils calls
+        System.out.printf(Locale.ROOT, "determinism: one training step of CIFAR ResNet-8 (3x16x16, batch 16), twice per "
+                + "norm, %d thread(s), CPU flags %s%n", JniUtils.getNumThreads(), CpuFlags.vectorFlags());
+        for (String name : names) {
+            registry.factory(name.trim(), Map.of()); // an unknown name or a norm that needs options fails here, before training
+            DeterminismCheck.Outcome outcome = DeterminismCheck.check(name.trim(), () -> registry.factory(name.trim(), Map.of()));
+            if (!outcome.agrees()) {
+                System.out.printf(Locale.ROOT, "%-12s DIFFERS: %s%n", outcome.norm(), outcome.firstDifference());
+                System.err.println("error: norm " + outcome.norm() + ": two identical training steps differ: "
+                        + outcome.firstDifference() + " (see docs/DETERMINISM.md)");
+                return 1;
+            }
+            System.out.printf(Locale.ROOT, "%-12s %d tensors agree bit for bit%n", outcome.norm(), outcome.compared());
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package org.normlab.experiments.sweep;
 
 import com.google.inject.Inject;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -18,6 +19,7 @@ import org.normlab.experiments.config.TrialConfig;
 import org.normlab.experiments.wiring.DataFactory;
 import org.normlab.experiments.wiring.ModelFactory;
 import org.normlab.experiments.wiring.NormFactories;
+import org.normlab.models.CpuConvolutions;
 import org.normlab.norm.NormConfigException;
 import org.normlab.norm.NormFactory;
 import org.normlab.norm.NormRegistry;
@@ -25,7 +27,8 @@ import org.normlab.norm.NormRegistry;
 /**
  * Checks what only the plugins, the models and the data can tell, for every trial, before
  * anything trains: norm and attack names and options, model depth, the dataset's presence,
- * the batch size against the dataset's size, and whether the images fit the model.
+ * the batch size against the dataset's size, whether the images fit the model, and, for a trial
+ * on the CPU, whether the engine computes the model's convolutions correctly ({@link CpuConvolutions}).
  */
 public final class SweepValidator {
 
@@ -145,13 +148,31 @@ public final class SweepValidator {
         Shape input = new Shape(n, shape.channels(), shape.height(), shape.width());
         try (NDManager manager = NDManager.newBaseManager()) {
             block.initialize(manager, DataType.FLOAT32, input);
+            if (onCpu(c.device())) {
+                checkConvolutions(trial, locator, block);
+            }
             block.forward(new ParameterStore(manager, false), new NDList(manager.zeros(input)), true);
+        } catch (UserError e) {
+            throw e;
         } catch (RuntimeException e) {
             String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             throw at(trial, locator, c.data().size() != null ? "data.size" : "data.name", String.format(
                     "images of %dx%dx%d in batches of %d do not fit model %s depth %d (%s); resize them with data.size",
                     shape.channels(), shape.height(), shape.width(), c.data().batchSize(), c.model().name(),
                     c.model().depth(), reason));
+        }
+    }
+
+    /** Whether a trial asking for {@code device} trains on this machine's CPU. */
+    private static boolean onCpu(String device) {
+        return device.equals("cpu") || (device.equals("auto") && Engine.getInstance().getGpuCount() == 0);
+    }
+
+    private static void checkConvolutions(Trial trial, Locator locator, Block block) {
+        try {
+            CpuConvolutions.check(block);
+        } catch (IllegalArgumentException e) {
+            throw at(trial, locator, "model.name", "model " + trial.config().model().name() + ": " + e.getMessage());
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.normlab.models.CpuConvolutions;
 import org.normlab.results.AtomicFiles;
 import org.normlab.results.Provenance;
 import org.normlab.results.FileNames;
@@ -94,6 +95,9 @@ public final class TrialRunner {
             TrialData data = inputs.data();
             Block model = inputs.model(data);
             model.initialize(manager, DataType.FLOAT32, new Shape(1, data.channels(), data.height(), data.width()));
+            if (Device.Type.CPU.equals(device.getDeviceType())) {
+                CpuConvolutions.check(model); // the sweep validator refuses these first; a worker checks again
+            }
             params = trainableParameters(model);
             ResumeCheckpoint resume = usableCheckpoint(resumeFile);
             if (resume != null) {

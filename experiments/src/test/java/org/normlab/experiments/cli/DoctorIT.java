@@ -24,7 +24,7 @@ class DoctorIT {
 
     private static final String OPTIONS_FILE = Jar.PROJECT.resolve(JvmOptions.SOURCE).toString();
     private static final List<String> KEYS = List.of("NormLab", "Java", "JVM options", "Machine", "DJL", "PyTorch", "Natives",
-            "CUDA", "GPUs", "Threads", "malloc", "Plugins", "Datasets");
+            "CUDA", "GPUs", "Threads", "Determinism", "malloc", "Plugins", "Datasets");
     private static final boolean NVIDIA = Files.exists(Path.of("/proc/driver/nvidia/version"))
             || Files.exists(Path.of("/dev/nvidia0"));
     private static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -65,6 +65,11 @@ class DoctorIT {
         }
         assertEquals("PyTorch 1 intra-op, 1 inter-op, of " + CORES + " cores (--threads T sets T and 1)",
                 r.get("Threads").get(0), "the engine's own counts, set by the -D options above");
+        assertTrue(r.get("Determinism").get(0).startsWith("not checked here: `doctor --determinism` trains one step twice "
+                + "per norm and compares every tensor bit for bit (CPU flags: "), run.out());
+        if (Files.readString(Path.of("/proc/cpuinfo")).contains(" avx2 ")) {
+            assertTrue(r.get("Determinism").get(0).contains("avx2"), run.out());
+        }
         assertEquals(glibc() + ": malloc keeps freed memory", r.get("malloc").get(0));
 
         List<String> plugins = r.get("Plugins");
@@ -79,6 +84,37 @@ class DoctorIT {
         assertEquals("fashion-mnist: /usr/share/datasets/fashion-mnist " + (fashion ? "(found)"
                 : "(not found; Debian's dataset-fashion-mnist puts it there)"), r.get("Datasets").get(0));
         assertEquals("cifar10, cifar100: no default folder (data.path in the sweep)", r.get("Datasets").get(1));
+    }
+
+    /** Every norm found (built-in and the plugin's) agrees with itself; the unseeded plugin norm is named. */
+    @Test
+    void determinismTrainsEachNormTwiceAndNamesTheFirstThatDiffers() throws Exception {
+        Path plugins = work.resolve("noisy-plugins");
+        PluginJars.build(plugins.resolve("noisy.jar"), "org.example.Noisy", PluginJars.provider("Noisy", "noisy",
+                "return LambdaBlock.singleton(x -> x.mul(1f + new java.util.Random().nextFloat()));"));
+        Jar.Run ok = Jar.run(work, List.of(), "doctor", "--determinism", "--norm", "bn,iebn", "--plugins", plugins.toString());
+        assertEquals(0, ok.exit(), ok.all());
+        List<String> lines = ok.out().lines().toList();
+        assertEquals(3, lines.size(), ok.out());
+        assertTrue(lines.get(0).startsWith("determinism: one training step of CIFAR ResNet-8 (3x16x16, batch 16), twice per "
+                + "norm, " + CORES + " thread(s), CPU flags "), ok.out());
+        assertTrue(lines.get(1).matches("bn {11}\\d+ tensors agree bit for bit"), ok.out());
+        assertTrue(lines.get(2).matches("iebn {9}\\d+ tensors agree bit for bit"), ok.out());
+
+        Jar.Run noisy = Jar.run(work, List.of(), "doctor", "--determinism", "--norm", "gn,noisy,bn", "--plugins",
+                plugins.toString());
+        assertEquals(1, noisy.exit(), noisy.all());
+        assertTrue(noisy.out().contains("noisy        DIFFERS: logits differs at element 0 ("), noisy.out());
+        assertTrue(noisy.err().contains("error: norm noisy: two identical training steps differ: logits differs at element 0"),
+                noisy.err());
+        assertTrue(!noisy.out().contains("\nbn "), "stops at the first norm that differs: " + noisy.out());
+
+        Jar.Run unknown = Jar.run(work, List.of(), "doctor", "--determinism", "--norm", "bnn");
+        assertEquals(2, unknown.exit(), unknown.all());
+        assertTrue(unknown.err().contains("'bnn'"), unknown.err());
+        Jar.Run stray = Jar.run(work, List.of(), "doctor", "--norm", "bn");
+        assertEquals(2, stray.exit(), stray.all());
+        assertTrue(stray.err().contains("--norm is for --determinism"), stray.err());
     }
 
     @Test

@@ -63,8 +63,8 @@ class ModelPluginIT {
         assertEquals(2, rows.size(), String.join("\n", rows));
         JsonNode result = new ObjectMapper().readTree(dir.resolve(rows.get(1).split(",")[0]).resolve("result.json").toFile());
         assertEquals("completed", result.path("status").asText());
-        // 9*1*8 + 2*8 + 9*8*16 + 2*16 + 16*2 + 2: small_vgg on 1-channel images, 2 classes, BN.
-        assertEquals(1306, result.path("metrics").path("params").asLong());
+        // 9*1*16 + 2*16 + 9*16*32 + 2*32 + 32*2 + 2: small_vgg on 1-channel images, 2 classes, BN.
+        assertEquals(4914, result.path("metrics").path("params").asLong());
         assertEquals(2, result.path("history").size());
     }
 
@@ -73,7 +73,7 @@ class ModelPluginIT {
         Jar.Run model = run(SWEEP.replace("name: small_vgg", "name: small_vgx"));
         assertEquals(2, model.exit(), model.all());
         assertTrue(model.err().contains("zoo.yaml:10:9: model.name: model family 'small_vgx' is unknown (did you mean "
-                + "'small_vgg'?); known families: cifar_resnet, resnet, small_vgg"), model.err());
+                + "'small_vgg'?); known families: cifar_resnet, resnet, small_vgg, narrow_vgg"), model.err());
         Jar.Run data = run(SWEEP.replace("name: stripes", "name: stripez"));
         assertEquals(2, data.exit(), data.all());
         assertTrue(data.err().contains("zoo.yaml:7:9: data.name: must be one of fashion-mnist, cifar10, cifar100, "
@@ -81,5 +81,17 @@ class ModelPluginIT {
         Jar.Run depth = run(SWEEP.replace("depth: 2", "depth: 3"));
         assertEquals(2, depth.exit(), depth.all());
         assertTrue(depth.err().contains("zoo.yaml:11:10: model.depth: small_vgg: depth must be 2"), depth.err());
+    }
+
+    /** A model whose convolutions the CPU engine computes wrongly (8 and 16 channels) is refused before anything trains. */
+    @Test
+    void aModelWithConvolutionsTheCpuComputesWronglyIsRefused() throws Exception {
+        Jar.Run narrow = run(SWEEP.replace("name: small_vgg", "name: narrow_vgg"), "--out", "narrow-runs");
+        assertEquals(2, narrow.exit(), narrow.all());
+        assertTrue(narrow.err().contains("zoo.yaml:10:9: model.name: model narrow_vgg: layer 01Conv2d convolves 1 to 8 "
+                + "channels; layer 05Conv2d convolves 8 to 16 channels: on CPU, libtorch 2.7.1's oneDNN computes such "
+                + "convolutions wrongly"), narrow.err());
+        assertTrue(narrow.err().contains("multiple of 16"), narrow.err());
+        assertTrue(!Files.exists(work.resolve("narrow-runs/zoo/results.csv")), "nothing trained");
     }
 }
