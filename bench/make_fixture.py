@@ -5,7 +5,8 @@
         --kind gn --options '{"groups": 4}' --out gn.json
 
 --module is a Python expression that builds the layer. It sees `torch`, `nn` and the reference
-modules defined below (BatchRenorm2d, FilterResponseNormTlu2d, EvoNorm2dB0, EvoNorm2dS0), or,
+modules defined below (BatchRenorm2d, FilterResponseNormTlu2d, EvoNorm2dB0, EvoNorm2dS0,
+DynamicTanh2d, MeanOnlyBatchNorm2d), or,
 written `package.module:expression`, the names of your own importable module
 (`mynorm:MyNorm(8)` with mynorm.py on PYTHONPATH).
 
@@ -143,7 +144,45 @@ class EvoNorm2dS0(nn.Module):
         return x * self.weight.view(v_shape) + self.bias.view(v_shape)
 
 
-REFERENCES = {c.__name__: c for c in (BatchRenorm2d, FilterResponseNormTlu2d, EvoNorm2dB0, EvoNorm2dS0)}
+class DynamicTanh2d(nn.Module):
+    """Dynamic Tanh (Zhu et al. 2025): y = tanh(alpha * x) * weight + bias, one learnable scalar
+    alpha (initialised to alpha_init) and per-channel weight and bias; no statistics at all."""
+
+    def __init__(self, num_features, alpha_init=0.5):
+        super().__init__()
+        self.alpha = nn.Parameter(torch.ones(1) * alpha_init)
+        self.weight = nn.Parameter(torch.ones(num_features))
+        self.bias = nn.Parameter(torch.zeros(num_features))
+
+    def forward(self, x):
+        v = (1, -1, 1, 1)
+        return torch.tanh(self.alpha * x) * self.weight.view(v) + self.bias.view(v)
+
+
+class MeanOnlyBatchNorm2d(nn.Module):
+    """Mean-only batch normalization (Salimans & Kingma 2016): y = x - mu + bias, mu the batch
+    mean in training (the running mean updated as BatchNorm2d's, PyTorch momentum) and the
+    running mean in eval; no variance, no eps, no running_var."""
+
+    def __init__(self, num_features, momentum=0.1):
+        super().__init__()
+        self.momentum = momentum
+        self.bias = nn.Parameter(torch.zeros(num_features))
+        self.register_buffer('running_mean', torch.zeros(num_features))
+
+    def forward(self, x):
+        v = (1, -1, 1, 1)
+        if self.training:
+            mean = x.mean(dim=(0, 2, 3))
+            with torch.no_grad():
+                self.running_mean.mul_(1 - self.momentum).add_(self.momentum * mean)
+        else:
+            mean = self.running_mean
+        return x - mean.view(v) + self.bias.view(v)
+
+
+REFERENCES = {c.__name__: c for c in (BatchRenorm2d, FilterResponseNormTlu2d, EvoNorm2dB0, EvoNorm2dS0,
+                                      DynamicTanh2d, MeanOnlyBatchNorm2d)}
 NAMES = {'weight': 'gamma', 'bias': 'beta'}
 
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.normlab.norm.NormConfigException;
 import org.normlab.norm.NormRegistry;
+import org.normlab.norm.testing.DynamicTanhProvider;
 import org.normlab.norm.testing.Fixtures;
 
 /**
@@ -22,6 +23,9 @@ import org.normlab.norm.testing.Fixtures;
 class ConformanceKitTest {
 
     private final NormRegistry registry = NormRegistry.load();
+
+    /** test-dyt is registered here only, so that other modules' registries do not list it. */
+    private final NormRegistry dytRegistry = NormRegistry.of(java.util.List.of(new DynamicTanhProvider()));
 
     private static final double[] X = {1, -2, 0.5, 4, 3, -1, 2, 0};
     private static final double[] UP = {0.5, 1, -1, 2, 1, 1, 0.25, -3};
@@ -96,6 +100,44 @@ class ConformanceKitTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReferenceFixture.load(
                 "odd.json", new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
         assertTrue(e.getMessage().contains("'train.running_mean_after' belongs to no parameter"), e.getMessage());
+    }
+
+    @Test
+    void aScalarParameterIsCheckedAndItsWorstElementIsNotAChannel() throws IOException {
+        ReferenceFixture dyt = Fixtures.load("dyt");
+        assertEquals(1, dyt.parameters().get("alpha").length);
+        ConformanceReport report = ConformanceKit.check(dytRegistry, "test-dyt", dyt);
+        assertTrue(report.passed(), report::format);
+        // train.y, train.grad_x, grad_alpha, grad_gamma, grad_beta, eval.y
+        assertEquals(6, report.checks().size(), report::format);
+        QuantityCheck alpha = report.checks().stream().filter(c -> c.quantity().equals("train.grad_alpha")).findFirst().orElseThrow();
+        assertEquals("(scalar)", alpha.where());
+        QuantityCheck gamma = report.checks().stream().filter(c -> c.quantity().equals("train.grad_gamma")).findFirst().orElseThrow();
+        assertTrue(gamma.where().startsWith("(C)=("), gamma.where());
+
+        // A wrong alpha fails on the scalar, labelled as one.
+        ConformanceReport wrong = ConformanceKit.check(dytRegistry, "test-dyt", Map.of(), withAlpha(dyt, 0.6), Tolerance.DEFAULT);
+        QuantityCheck grad = wrong.failures().stream().filter(c -> c.quantity().equals("train.grad_alpha")).findFirst().orElseThrow();
+        assertTrue(grad.toString().contains("worst at (scalar):"), grad.toString());
+    }
+
+    @Test
+    void aParameterOfAnotherShapeIsNamedBeforeAnythingIsLoaded() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConformanceKit.check(dytRegistry, "test-dyt", Map.of("per_channel_alpha", true), Fixtures.load("dyt"),
+                        Tolerance.DEFAULT));
+        assertTrue(e.getMessage().contains("differ in parameter shapes: alpha: fixture (1), block (3)"), e.getMessage());
+        assertFalse(e.getMessage().contains("buffer size"), e.getMessage());
+    }
+
+    /** The dyt fixture with alpha replaced (the expected values stay those of the original alpha). */
+    private static ReferenceFixture withAlpha(ReferenceFixture dyt, double alpha) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (java.io.InputStream in = ConformanceKitTest.class.getResourceAsStream("/fixtures/dyt.json")) {
+            com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(in);
+            root.putArray("alpha").add(alpha);
+            return ReferenceFixture.load("dyt-wrong-alpha.json", new ByteArrayInputStream(json.writeValueAsBytes(root)));
+        }
     }
 
     @Test
