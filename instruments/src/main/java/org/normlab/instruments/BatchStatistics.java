@@ -56,7 +56,7 @@ public final class BatchStatistics implements AutoCloseable {
         public NDArray standardize(NDArray x, RunningStats stats, boolean training) {
             NDManager manager = x.getManager();
             NDArray scratchMean = manager.zeros(stats.mean().getShape(), stats.mean().getDataType());
-            NDArray scratchVar = manager.ones(stats.var().getShape(), stats.var().getDataType());
+            NDArray scratchVar = stats.var() == null ? null : manager.ones(stats.var().getShape(), stats.var().getDataType());
             RunningStats scratch = new RunningStats(scratchMean, scratchVar, stats.eps(), stats.momentum());
             return own.standardize(x, scratch, true);
         }

@@ -37,6 +37,9 @@ public record NormLayer(int index, String path, AbstractBatchNormBlock block) {
     public Set<RunningStatistic> kept() {
         Set<RunningStatistic> kept = EnumSet.noneOf(RunningStatistic.class);
         kept.addAll(ownStep().keeps());
+        if (!block.hasRunningVariance()) {
+            kept.remove(RunningStatistic.VARIANCE); // a step cannot keep what the block does not have
+        }
         return kept;
     }
 }

@@ -134,6 +134,34 @@ class OwnStepTest {
         }
     }
 
+    @Test
+    void aMeanOnlyNormWithoutRunningVarianceGetsEveryInstrument() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block layer = TestNets.layer(manager, "test-mobn-novar", Map.of(), SHAPE);
+            TestNets.set(layer, "runningMean", RUN_MEAN);
+            TestNets.set(layer, "beta", BETA);
+            AbstractBatchNormBlock block = (AbstractBatchNormBlock) layer;
+            assertEquals(null, block.storedRunningStats().var());
+            assertEquals(Set.of(RunningStatistic.MEAN), NormLayers.find(layer).get(0).kept());
+            float[] x = TestNets.fixedBatch(SHAPE);
+            assertRelative(centred(x, TestNets.moments(x, SHAPE, false)[0], false), batchEval(manager, layer, x), 1e-5, 1,
+                    "batch eval without a running variance");
+            assertArrayEquals(RUN_MEAN, block.storedRunningStats().mean().toFloatArray());
+
+            List<NDArray> batches = TestNets.batches(manager, SHAPE, 3, 17);
+            double[][] expected = TestNets.averageOfBatchMoments(batches.stream().map(NDArray::toFloatArray).toList(), SHAPE);
+            try (PreciseStats precise = PreciseStats.install(layer, new ParameterStore(manager, false), PreciseStatsTest.lists(batches))) {
+                assertRelative(expected[0], doubles(block.storedRunningStats().mean()), 1e-5, 0, "precise mean");
+                assertEquals(null, precise.ema().var(0));
+                assertArrayEquals(RUN_MEAN, precise.ema().mean(0));
+            }
+            assertArrayEquals(RUN_MEAN, block.storedRunningStats().mean().toFloatArray(), "the EMA mean is put back");
+
+            LayerSample sample = sampleTrainingStep(manager, layer, x);
+            assertTrue(Double.isNaN(sample.meanDev()) && Double.isNaN(sample.stdLogRatio()), sample.toString());
+        }
+    }
+
     private static Set<RunningStatistic> kept(NDManager manager, String norm, Map<String, ?> options) {
         List<NormLayer> layers = NormLayers.find(TestNets.layer(manager, norm, options, SHAPE));
         assertEquals(1, layers.size());

@@ -23,7 +23,8 @@ import org.normlab.norm.Standardizer;
  * Test-only norms whose batch-normalized step is not plain BN's, registered for the instrument
  * tests (and attackable through the registry, e.g. {@code constant} with {@code inner: test-mobn}):
  * {@code test-mobn}, mean-only batch normalization (Salimans and Kingma 2016) plus a shift, and
- * {@code test-tanh}, a step that uses no statistics at all.
+ * {@code test-mobn-novar}, the same without a running variance or eps, and {@code test-tanh}, a
+ * step that uses no statistics at all.
  */
 final class TestNorms {
 
@@ -57,7 +58,11 @@ final class TestNorms {
         private final Parameter beta;
 
         ShiftedStepLayer(NormOptions options, Standardizer step) {
-            super((byte) 1, options);
+            this(options, step, true);
+        }
+
+        ShiftedStepLayer(NormOptions options, Standardizer step, boolean runningVariance) {
+            super((byte) 1, options, runningVariance);
             beta = perChannelParameter("beta", Parameter.Type.BETA);
             setStandardizer(step);
         }
@@ -88,6 +93,29 @@ final class TestNorms {
         @Override
         public Block create(NormSpec spec) {
             return new ShiftedStepLayer(spec.options(), MEAN_ONLY);
+        }
+    }
+
+    /** Mean-only BN as a plugin would now write it: no running variance, no eps option. */
+    public static final class MeanOnlyNoVarianceProvider implements NormProvider {
+        @Override
+        public String name() {
+            return "test-mobn-novar";
+        }
+
+        @Override
+        public String description() {
+            return "test only: mean-only batch normalization without a running variance";
+        }
+
+        @Override
+        public List<NormOption> options() {
+            return List.of(BatchNormOptions.MOMENTUM);
+        }
+
+        @Override
+        public Block create(NormSpec spec) {
+            return new ShiftedStepLayer(spec.options(), MEAN_ONLY, false);
         }
     }
 

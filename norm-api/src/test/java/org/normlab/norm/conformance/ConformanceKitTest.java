@@ -15,6 +15,7 @@ import org.normlab.norm.NormConfigException;
 import org.normlab.norm.NormRegistry;
 import org.normlab.norm.testing.DynamicTanhProvider;
 import org.normlab.norm.testing.Fixtures;
+import org.normlab.norm.testing.MeanOnlyProvider;
 
 /**
  * The kit on a norm without parameters or running statistics (the test plugin y = scale * x),
@@ -128,6 +129,18 @@ class ConformanceKitTest {
                         Tolerance.DEFAULT));
         assertTrue(e.getMessage().contains("differ in parameter shapes: alpha: fixture (1), block (3)"), e.getMessage());
         assertFalse(e.getMessage().contains("buffer size"), e.getMessage());
+    }
+
+    @Test
+    void aBatchNormWithoutVarianceOrEpsIsCheckedOnItsRunningMeanAlone() {
+        ReferenceFixture mobn = Fixtures.load("mobn");
+        assertEquals(java.util.List.of("mean"), mobn.runningStats());
+        NormRegistry registry = NormRegistry.of(java.util.List.of(new MeanOnlyProvider()));
+        ConformanceReport report = ConformanceKit.check(registry, "test-mobn", mobn);
+        assertTrue(report.passed(), report::format);
+        // train.y, train.grad_x, grad_beta, running_mean_after, eval.y
+        assertEquals(java.util.List.of("train.y", "train.grad_x", "train.grad_beta", "train.running_mean_after", "eval.y"),
+                report.checks().stream().map(QuantityCheck::quantity).toList());
     }
 
     /** The dyt fixture with alpha replaced (the expected values stay those of the original alpha). */
