@@ -21,6 +21,10 @@ The fixture (read by NormLab's ReferenceFixture, checked by ConformanceKit / ver
   train                      y, grad_x, grad_<parameter>, running_<s>_after of one training
                              step with loss = sum(y * upstream_grad)
   eval                       y in eval mode with the running statistics from before the step
+  init                       every parameter as the constructor initialises it (with the options
+                             given), where that is deterministic: the kit checks the Java layer's
+                             fresh parameters against it, so an ignored alpha_init fails
+  init_random                the parameters with a random initialisation: name -> why not checked
 Parameters start at the module's initial values plus N(0, 0.3^2) noise, running means at
 N(0, 0.5^2), running variances uniform in [0.5, 2], x at 0.5 + 2 N(0, 1): so that a layer that
 ignores a parameter or a running statistic fails.
@@ -210,6 +214,7 @@ def make(args):
     torch.set_default_dtype(torch.float64)
     torch.manual_seed(args.seed)
     module = build(args.module).double()
+    init, init_random = initial_parameters(module, args.module, args.seed)
     shape = [int(d) for d in args.shape.split(',')]
     x = (0.5 + 2 * torch.randn(shape)).requires_grad_(True)
     upstream = torch.randn(shape)
@@ -255,9 +260,29 @@ def make(args):
         fixture['running_%s_before' % stat] = flat(b)
     for name, p in params.items():
         fixture[fixture_name(name)] = flat(p)
+    fixture['init'] = init
+    if init_random:
+        fixture['init_random'] = init_random
     fixture['train'] = train
     fixture['eval'] = {'y': flat(y_eval)}
     return fixture
+
+
+def initial_parameters(module, expression, seed):
+    """The parameters as the constructor leaves them, before the fixture perturbs them: those that
+    a second construction under another seed gives equal are deterministic (init, checked exactly);
+    the others are random (init_random, name -> why the kit skips them). The second construction
+    runs on a forked random state, so the fixture's other values do not change."""
+    init, random = {}, {}
+    with torch.random.fork_rng():
+        torch.manual_seed(seed + 1)
+        other = dict(build(expression).double().named_parameters())
+    for name, p in module.named_parameters():
+        if torch.equal(p.detach(), other[name].detach()):
+            init[fixture_name(name)] = flat(p)
+        else:
+            random[fixture_name(name)] = 'random initialisation (differs between seeds), not checked'
+    return init, random
 
 
 def take_inputs(path, shape, params, buffers):

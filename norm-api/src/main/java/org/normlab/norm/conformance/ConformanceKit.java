@@ -20,7 +20,9 @@ import org.normlab.norm.NormProvider;
 import org.normlab.norm.NormRegistry;
 
 /**
- * Checks a norm plugin against a {@link ReferenceFixture}: loads the fixture's parameters and
+ * Checks a norm plugin against a {@link ReferenceFixture}: compares the block's freshly
+ * initialised parameters with the fixture's {@code init} values (deterministic ones; random ones
+ * are listed as skipped), then loads the fixture's parameters and
  * running statistics into a fresh block, runs one training step (loss = sum(y * upstream_grad))
  * and one eval pass in float32, and compares the output, the updated running statistics, the
  * gradients of the input and of every parameter, and the eval output. A norm without running
@@ -59,6 +61,7 @@ public final class ConformanceKit {
         Block block = registry.factory(norm, mergedOptions(provider, options, fixture))
                 .create(fixture.channels(), fixture.applyActivation());
         List<QuantityCheck> checks = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             long[] dims = fixture.shape();
             Shape shape = new Shape(dims);
@@ -66,6 +69,13 @@ public final class ConformanceKit {
             block.initialize(manager, DataType.FLOAT32, shape);
             Map<String, Parameter> params = parametersByName(block);
             checkShapes(norm, fixture, params);
+            for (Map.Entry<String, double[]> e : fixture.init().entrySet()) {
+                Parameter p = require(params, ReferenceFixture.parameterName(e.getKey()), "init." + e.getKey(), fixture);
+                long[] pShape = p.getArray().getShape().getShape();
+                compare(checks, "init." + e.getKey(), pShape, parameterAxes(pShape, fixture.channels()), p.getArray(),
+                        e.getValue(), tolerance);
+            }
+            fixture.initRandom().forEach((name, why) -> skipped.add("init." + name + ": " + why));
             loadParameters(fixture, params);
             Map<String, Parameter> running = runningStats(fixture, params);
             loadRunningStats(fixture, running);
@@ -97,7 +107,7 @@ public final class ConformanceKit {
             NDArray yEval = block.forward(store, new NDList(x.stopGradient()), false).singletonOrThrow();
             compare(checks, "eval.y", dims, QuantityCheck.axesOf(dims), yEval, fixture.eval().get("y"), tolerance);
         }
-        return new ConformanceReport(norm, fixture.source(), tolerance, checks);
+        return new ConformanceReport(norm, fixture.source(), tolerance, checks, skipped);
     }
 
     private static Map<String, Object> mergedOptions(

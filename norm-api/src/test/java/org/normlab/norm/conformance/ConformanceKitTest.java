@@ -109,8 +109,9 @@ class ConformanceKitTest {
         assertEquals(1, dyt.parameters().get("alpha").length);
         ConformanceReport report = ConformanceKit.check(dytRegistry, "test-dyt", dyt);
         assertTrue(report.passed(), report::format);
-        // train.y, train.grad_x, grad_alpha, grad_gamma, grad_beta, eval.y
-        assertEquals(6, report.checks().size(), report::format);
+        // init.alpha, init.gamma, init.beta, train.y, train.grad_x, grad_alpha, grad_gamma, grad_beta, eval.y
+        assertEquals(9, report.checks().size(), report::format);
+        assertEquals("(scalar)", report.checks().get(0).where());
         QuantityCheck alpha = report.checks().stream().filter(c -> c.quantity().equals("train.grad_alpha")).findFirst().orElseThrow();
         assertEquals("(scalar)", alpha.where());
         QuantityCheck gamma = report.checks().stream().filter(c -> c.quantity().equals("train.grad_gamma")).findFirst().orElseThrow();
@@ -138,9 +139,34 @@ class ConformanceKitTest {
         NormRegistry registry = NormRegistry.of(java.util.List.of(new MeanOnlyProvider()));
         ConformanceReport report = ConformanceKit.check(registry, "test-mobn", mobn);
         assertTrue(report.passed(), report::format);
-        // train.y, train.grad_x, grad_beta, running_mean_after, eval.y
-        assertEquals(java.util.List.of("train.y", "train.grad_x", "train.grad_beta", "train.running_mean_after", "eval.y"),
+        assertEquals(java.util.List.of("init.beta", "train.y", "train.grad_x", "train.grad_beta", "train.running_mean_after", "eval.y"),
                 report.checks().stream().map(QuantityCheck::quantity).toList());
+    }
+
+    @Test
+    void aLayerThatIgnoresItsInitialisationOptionFails() {
+        ConformanceReport report = ConformanceKit.check(dytRegistry, "test-dyt", Map.of("ignore_alpha_init", true),
+                Fixtures.load("dyt"), Tolerance.DEFAULT);
+        assertEquals(java.util.List.of("init.alpha"), report.failures().stream().map(QuantityCheck::quantity).toList(),
+                report::format);
+        QuantityCheck alpha = report.failures().get(0);
+        assertEquals(0.5, alpha.expected());
+        assertEquals(1.0, alpha.actual());
+        assertTrue(report.format().endsWith("FAIL: 1 of 9 quantities out of tolerance"), report::format);
+    }
+
+    @Test
+    void aRandomInitialisationIsSkippedWithItsReason() throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode)
+                mapper.readTree(ConformanceKitTest.class.getResourceAsStream("/fixtures/dyt.json"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("init")).remove("gamma");
+        root.putObject("init_random").put("gamma", "random initialisation (differs between seeds), not checked");
+        ReferenceFixture fixture = ReferenceFixture.load("dyt-random.json", new ByteArrayInputStream(mapper.writeValueAsBytes(root)));
+        ConformanceReport report = ConformanceKit.check(dytRegistry, "test-dyt", fixture);
+        assertTrue(report.passed(), report::format);
+        assertEquals(java.util.List.of("init.gamma: random initialisation (differs between seeds), not checked"), report.skipped());
+        assertTrue(report.format().contains("  skipped init.gamma: random initialisation"), report::format);
     }
 
     /** The dyt fixture with alpha replaced (the expected values stay those of the original alpha). */

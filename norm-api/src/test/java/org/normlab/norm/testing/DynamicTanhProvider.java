@@ -18,13 +18,16 @@ import org.normlab.norm.PerChannelBlock;
 /**
  * Test plugin {@code test-dyt}, Dynamic Tanh (Zhu et al. 2025): y = tanh(alpha * x) * gamma +
  * beta with one scalar alpha. Option {@code per_channel_alpha} builds alpha per channel instead,
- * the mistake the kit must name before loading anything.
+ * the mistake the kit must name before loading anything; {@code ignore_alpha_init} starts alpha
+ * at 1, the mistake the fixture's {@code init} values catch.
  */
 public final class DynamicTanhProvider implements NormProvider {
 
     public static final NormOption ALPHA_INIT = NormOption.real("alpha_init", 0.5, 0, 10, "alpha's initial value");
     public static final NormOption PER_CHANNEL_ALPHA =
             NormOption.bool("per_channel_alpha", false, "test only: alpha of shape (C), the wrong shape");
+    public static final NormOption IGNORE_ALPHA_INIT =
+            NormOption.bool("ignore_alpha_init", false, "test only: alpha starts at 1 whatever alpha_init says");
 
     @Override
     public String name() {
@@ -38,7 +41,7 @@ public final class DynamicTanhProvider implements NormProvider {
 
     @Override
     public List<NormOption> options() {
-        return List.of(ALPHA_INIT, PER_CHANNEL_ALPHA);
+        return List.of(ALPHA_INIT, PER_CHANNEL_ALPHA, IGNORE_ALPHA_INIT);
     }
 
     @Override
@@ -53,7 +56,8 @@ public final class DynamicTanhProvider implements NormProvider {
 
         DynamicTanh(NormOptions options) {
             super((byte) 1);
-            ConstantInitializer init = new ConstantInitializer(options.getFloat(ALPHA_INIT.name()));
+            ConstantInitializer init = new ConstantInitializer(
+                    options.getBoolean(IGNORE_ALPHA_INIT.name()) ? 1f : options.getFloat(ALPHA_INIT.name()));
             alpha = options.getBoolean(PER_CHANNEL_ALPHA.name())
                     ? addParameter(Parameter.builder().setName("alpha").setType(Parameter.Type.OTHER).optInitializer(init).build())
                     : fixedShapeParameter("alpha", new Shape(1), init);
