@@ -290,7 +290,7 @@ def take_inputs(path, shape, params, buffers):
     with open(path) as f:
         old = json.load(f)
     if old['shape'] != shape:
-        sys.exit('%s has shape %s, not %s' % (path, old['shape'], shape))
+        sys.exit('error: %s has shape %s, not %s' % (path, old['shape'], shape))
     with torch.no_grad():
         for name, p in params.items():
             p.copy_(torch.tensor(old[fixture_name(name)]).reshape(p.shape))

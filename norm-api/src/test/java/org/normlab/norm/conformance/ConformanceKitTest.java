@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.normlab.norm.NormConfigException;
@@ -26,7 +30,7 @@ class ConformanceKitTest {
     private final NormRegistry registry = NormRegistry.load();
 
     /** test-dyt is registered here only, so that other modules' registries do not list it. */
-    private final NormRegistry dytRegistry = NormRegistry.of(java.util.List.of(new DynamicTanhProvider()));
+    private final NormRegistry dytRegistry = NormRegistry.of(List.of(new DynamicTanhProvider()));
 
     private static final double[] X = {1, -2, 0.5, 4, 3, -1, 2, 0};
     private static final double[] UP = {0.5, 1, -1, 2, 1, 1, 0.25, -3};
@@ -135,11 +139,11 @@ class ConformanceKitTest {
     @Test
     void aBatchNormWithoutVarianceOrEpsIsCheckedOnItsRunningMeanAlone() {
         ReferenceFixture mobn = Fixtures.load("mobn");
-        assertEquals(java.util.List.of("mean"), mobn.runningStats());
-        NormRegistry registry = NormRegistry.of(java.util.List.of(new MeanOnlyProvider()));
+        assertEquals(List.of("mean"), mobn.runningStats());
+        NormRegistry registry = NormRegistry.of(List.of(new MeanOnlyProvider()));
         ConformanceReport report = ConformanceKit.check(registry, "test-mobn", mobn);
         assertTrue(report.passed(), report::format);
-        assertEquals(java.util.List.of("init.beta", "train.y", "train.grad_x", "train.grad_beta", "train.running_mean_after", "eval.y"),
+        assertEquals(List.of("init.beta", "train.y", "train.grad_x", "train.grad_beta", "train.running_mean_after", "eval.y"),
                 report.checks().stream().map(QuantityCheck::quantity).toList());
     }
 
@@ -147,7 +151,7 @@ class ConformanceKitTest {
     void aLayerThatIgnoresItsInitialisationOptionFails() {
         ConformanceReport report = ConformanceKit.check(dytRegistry, "test-dyt", Map.of("ignore_alpha_init", true),
                 Fixtures.load("dyt"), Tolerance.DEFAULT);
-        assertEquals(java.util.List.of("init.alpha"), report.failures().stream().map(QuantityCheck::quantity).toList(),
+        assertEquals(List.of("init.alpha"), report.failures().stream().map(QuantityCheck::quantity).toList(),
                 report::format);
         QuantityCheck alpha = report.failures().get(0);
         assertEquals(0.5, alpha.expected());
@@ -157,23 +161,23 @@ class ConformanceKitTest {
 
     @Test
     void aRandomInitialisationIsSkippedWithItsReason() throws IOException {
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode)
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = (ObjectNode)
                 mapper.readTree(ConformanceKitTest.class.getResourceAsStream("/fixtures/dyt.json"));
-        ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("init")).remove("gamma");
+        ((ObjectNode) root.get("init")).remove("gamma");
         root.putObject("init_random").put("gamma", "random initialisation (differs between seeds), not checked");
         ReferenceFixture fixture = ReferenceFixture.load("dyt-random.json", new ByteArrayInputStream(mapper.writeValueAsBytes(root)));
         ConformanceReport report = ConformanceKit.check(dytRegistry, "test-dyt", fixture);
         assertTrue(report.passed(), report::format);
-        assertEquals(java.util.List.of("init.gamma: random initialisation (differs between seeds), not checked"), report.skipped());
+        assertEquals(List.of("init.gamma: random initialisation (differs between seeds), not checked"), report.skipped());
         assertTrue(report.format().contains("  skipped init.gamma: random initialisation"), report::format);
     }
 
     /** The dyt fixture with alpha replaced (the expected values stay those of the original alpha). */
     private static ReferenceFixture withAlpha(ReferenceFixture dyt, double alpha) throws IOException {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        try (java.io.InputStream in = ConformanceKitTest.class.getResourceAsStream("/fixtures/dyt.json")) {
-            com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(in);
+        ObjectMapper json = new ObjectMapper();
+        try (InputStream in = ConformanceKitTest.class.getResourceAsStream("/fixtures/dyt.json")) {
+            ObjectNode root = (ObjectNode) json.readTree(in);
             root.putArray("alpha").add(alpha);
             return ReferenceFixture.load("dyt-wrong-alpha.json", new ByteArrayInputStream(json.writeValueAsBytes(root)));
         }
