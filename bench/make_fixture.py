@@ -5,7 +5,8 @@
         --kind gn --options '{"groups": 4}' --out gn.json
 
 --module is a Python expression that builds the layer. It sees `torch`, `nn` and the reference
-modules defined below (BatchRenorm2d, FilterResponseNormTlu2d, EvoNorm2dB0, EvoNorm2dS0), or,
+modules defined below (BatchRenorm2d, FilterResponseNormTlu2d, EvoNorm2dB0, EvoNorm2dS0,
+DynamicTanh2d, MeanOnlyBatchNorm2d), or,
 written `package.module:expression`, the names of your own importable module
 (`mynorm:MyNorm(8)` with mynorm.py on PYTHONPATH).
 
@@ -20,6 +21,10 @@ The fixture (read by NormLab's ReferenceFixture, checked by ConformanceKit / ver
   train                      y, grad_x, grad_<parameter>, running_<s>_after of one training
                              step with loss = sum(y * upstream_grad)
   eval                       y in eval mode with the running statistics from before the step
+  init                       every parameter as the constructor initialises it (with the options
+                             given), where that is deterministic: the kit checks the Java layer's
+                             fresh parameters against it, so an ignored alpha_init fails
+  init_random                the parameters with a random initialisation: name -> why not checked
 Parameters start at the module's initial values plus N(0, 0.3^2) noise, running means at
 N(0, 0.5^2), running variances uniform in [0.5, 2], x at 0.5 + 2 N(0, 1): so that a layer that
 ignores a parameter or a running statistic fails.
@@ -143,7 +148,45 @@ class EvoNorm2dS0(nn.Module):
         return x * self.weight.view(v_shape) + self.bias.view(v_shape)
 
 
-REFERENCES = {c.__name__: c for c in (BatchRenorm2d, FilterResponseNormTlu2d, EvoNorm2dB0, EvoNorm2dS0)}
+class DynamicTanh2d(nn.Module):
+    """Dynamic Tanh (Zhu et al. 2025): y = tanh(alpha * x) * weight + bias, one learnable scalar
+    alpha (initialised to alpha_init) and per-channel weight and bias; no statistics at all."""
+
+    def __init__(self, num_features, alpha_init=0.5):
+        super().__init__()
+        self.alpha = nn.Parameter(torch.ones(1) * alpha_init)
+        self.weight = nn.Parameter(torch.ones(num_features))
+        self.bias = nn.Parameter(torch.zeros(num_features))
+
+    def forward(self, x):
+        v = (1, -1, 1, 1)
+        return torch.tanh(self.alpha * x) * self.weight.view(v) + self.bias.view(v)
+
+
+class MeanOnlyBatchNorm2d(nn.Module):
+    """Mean-only batch normalization (Salimans & Kingma 2016): y = x - mu + bias, mu the batch
+    mean in training (the running mean updated as BatchNorm2d's, PyTorch momentum) and the
+    running mean in eval; no variance, no eps, no running_var."""
+
+    def __init__(self, num_features, momentum=0.1):
+        super().__init__()
+        self.momentum = momentum
+        self.bias = nn.Parameter(torch.zeros(num_features))
+        self.register_buffer('running_mean', torch.zeros(num_features))
+
+    def forward(self, x):
+        v = (1, -1, 1, 1)
+        if self.training:
+            mean = x.mean(dim=(0, 2, 3))
+            with torch.no_grad():
+                self.running_mean.mul_(1 - self.momentum).add_(self.momentum * mean)
+        else:
+            mean = self.running_mean
+        return x - mean.view(v) + self.bias.view(v)
+
+
+REFERENCES = {c.__name__: c for c in (BatchRenorm2d, FilterResponseNormTlu2d, EvoNorm2dB0, EvoNorm2dS0,
+                                      DynamicTanh2d, MeanOnlyBatchNorm2d)}
 NAMES = {'weight': 'gamma', 'bias': 'beta'}
 
 
@@ -171,6 +214,7 @@ def make(args):
     torch.set_default_dtype(torch.float64)
     torch.manual_seed(args.seed)
     module = build(args.module).double()
+    init, init_random = initial_parameters(module, args.module, args.seed)
     shape = [int(d) for d in args.shape.split(',')]
     x = (0.5 + 2 * torch.randn(shape)).requires_grad_(True)
     upstream = torch.randn(shape)
@@ -216,9 +260,29 @@ def make(args):
         fixture['running_%s_before' % stat] = flat(b)
     for name, p in params.items():
         fixture[fixture_name(name)] = flat(p)
+    fixture['init'] = init
+    if init_random:
+        fixture['init_random'] = init_random
     fixture['train'] = train
     fixture['eval'] = {'y': flat(y_eval)}
     return fixture
+
+
+def initial_parameters(module, expression, seed):
+    """The parameters as the constructor leaves them, before the fixture perturbs them: those that
+    a second construction under another seed gives equal are deterministic (init, checked exactly);
+    the others are random (init_random, name -> why the kit skips them). The second construction
+    runs on a forked random state, so the fixture's other values do not change."""
+    init, random = {}, {}
+    with torch.random.fork_rng():
+        torch.manual_seed(seed + 1)
+        other = dict(build(expression).double().named_parameters())
+    for name, p in module.named_parameters():
+        if torch.equal(p.detach(), other[name].detach()):
+            init[fixture_name(name)] = flat(p)
+        else:
+            random[fixture_name(name)] = 'random initialisation (differs between seeds), not checked'
+    return init, random
 
 
 def take_inputs(path, shape, params, buffers):
@@ -226,7 +290,7 @@ def take_inputs(path, shape, params, buffers):
     with open(path) as f:
         old = json.load(f)
     if old['shape'] != shape:
-        sys.exit('%s has shape %s, not %s' % (path, old['shape'], shape))
+        sys.exit('error: %s has shape %s, not %s' % (path, old['shape'], shape))
     with torch.no_grad():
         for name, p in params.items():
             p.copy_(torch.tensor(old[fixture_name(name)]).reshape(p.shape))

@@ -94,6 +94,28 @@ def test_s0_with_one_group_per_channel_uses_instance_std():
     assert torch.allclose(make_fixture.group_std(x, 4), make_fixture.instance_std(x))
 
 
+def test_init_records_deterministic_parameters_and_names_random_ones():
+    dyt = generate('--module', 'DynamicTanh2d(3, alpha_init=0.25)', '--shape', '2,3,2,2', '--kind', 'dyt',
+                   '--options', '{"alpha_init": 0.25}')
+    assert dyt['init'] == {'alpha': [0.25], 'gamma': [1.0, 1.0, 1.0], 'beta': [0.0, 0.0, 0.0]}, dyt['init']
+    assert 'init_random' not in dyt and dyt['alpha'] != [0.25]  # the fixture's own alpha is perturbed
+    conv = generate('--module', 'torch.nn.Conv2d(3, 3, 1)', '--shape', '2,3,2,2')
+    assert conv['init'] == {} and sorted(conv['init_random']) == ['beta', 'gamma'], conv
+    # Recording init leaves every other value as it was: the same inputs as without it.
+    plain = generate('--module', 'DynamicTanh2d(3, alpha_init=0.25)', '--shape', '2,3,2,2', '--seed', '7')
+    assert plain['x'] == dyt['x'] and plain['alpha'] == dyt['alpha']
+
+
+def test_mean_only_batch_norm_keeps_only_a_running_mean():
+    torch.set_default_dtype(torch.float64)
+    m = make_fixture.MeanOnlyBatchNorm2d(2, momentum=0.5)
+    x = torch.randn(3, 2, 2, 2)
+    y = m(x)
+    assert torch.allclose(y, x - x.mean(dim=(0, 2, 3)).view(1, -1, 1, 1))
+    assert torch.allclose(m.running_mean, 0.5 * x.mean(dim=(0, 2, 3)))
+    assert [n for n, _ in m.named_buffers()] == ['running_mean']
+
+
 if __name__ == '__main__':
     tests = [v for k, v in sorted(globals().items()) if k.startswith('test_')]
     for t in tests:

@@ -8,8 +8,10 @@ import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.normlab.norm.EngineConstants;
 import org.normlab.norm.LayerProbe;
+import org.normlab.norm.RunningStatistic;
 import org.normlab.norm.RunningStats;
 import org.normlab.norm.Standardizer;
 import org.normlab.norm.WatchedBatchStep;
@@ -30,7 +32,10 @@ import org.normlab.norm.WatchedBatchStep;
  * normalizes, a few reductions over its (detached) input on the engine give per-channel
  * vectors, and two scalars per layer (plus a probe's values) come back to Java. The running
  * statistics compared against are those from before this step's update: the ones the layer
- * would use in eval at that moment.
+ * would use in eval at that moment. A value needs the running statistics it compares with to be
+ * ones the layer's own step keeps ({@link NormLayer#kept()}): mean_dev the mean and the variance,
+ * std_logratio the variance; otherwise it is NaN (an empty cell in layers.csv), never computed
+ * from statistics the step does not update.
  *
  * <p>A sampled step trains exactly as an unsampled one: a layer on the plain batch step keeps
  * its fused path ({@link WatchedBatchStep}; bn, iebn and any layer that asks {@code
@@ -45,7 +50,7 @@ public final class LayerProbes implements AutoCloseable {
 
     private LayerProbes(List<NormLayer> layers, int normalizationBatch) {
         swap = new StepSwap(layers, (layer, step) -> {
-            Probe p = new Probe(layer, normalizationBatch);
+            Probe p = new Probe(layer, layer.kept(), normalizationBatch);
             probes.add(p);
             return p.watching(step);
         });
@@ -94,11 +99,13 @@ public final class LayerProbes implements AutoCloseable {
     private static final class Probe {
 
         private final NormLayer layer;
+        private final Set<RunningStatistic> kept;
         private final int normalizationBatch;
         private LayerSample sample;
 
-        Probe(NormLayer layer, int normalizationBatch) {
+        Probe(NormLayer layer, Set<RunningStatistic> kept, int normalizationBatch) {
             this.layer = layer;
+            this.kept = kept;
             this.normalizationBatch = normalizationBatch;
         }
 
@@ -108,9 +115,17 @@ public final class LayerProbes implements AutoCloseable {
                 WatchedBatchStep watched = this::watch;
                 return watched;
             }
-            return (x, stats, training) -> {
-                watch(x, stats, training);
-                return inner.standardize(x, stats, training);
+            return new Standardizer() {
+                @Override
+                public NDArray standardize(NDArray x, RunningStats stats, boolean training) {
+                    watch(x, stats, training);
+                    return inner.standardize(x, stats, training);
+                }
+
+                @Override
+                public Standardizer undecorated() {
+                    return inner.undecorated();
+                }
             };
         }
 
@@ -125,6 +140,11 @@ public final class LayerProbes implements AutoCloseable {
             try (NDManager scratch = input.getManager().newSubManager()) {
                 NDArray x = input.stopGradient();
                 x.attach(scratch);
+                Map<String, Double> extra = layer.block() instanceof LayerProbe probe ? probe.probe(x) : Map.of();
+                if (!kept.contains(RunningStatistic.VARIANCE)) {
+                    // Both values divide by the running std, which this step does not keep.
+                    return new LayerSample(layer, x.getShape().get(1), Double.NaN, Double.NaN, extra);
+                }
                 NDArray runMean = float64Copy(stats.mean(), x);
                 NDArray runVar = float64Copy(stats.var(), x);
                 NDArray eps = EngineConstants.scalar(runVar, stats.eps());
@@ -142,8 +162,8 @@ public final class LayerProbes implements AutoCloseable {
                 }
                 double[] v = NDArrays.stack(new NDList(NDArrays.stack(meanDevs).mean(), NDArrays.stack(logRatios).mean()))
                         .toDoubleArray();
-                Map<String, Double> extra = layer.block() instanceof LayerProbe probe ? probe.probe(x) : Map.of();
-                return new LayerSample(layer, x.getShape().get(1), v[0], v[1], extra);
+                double meanDev = kept.contains(RunningStatistic.MEAN) ? v[0] : Double.NaN;
+                return new LayerSample(layer, x.getShape().get(1), meanDev, v[1], extra);
             }
         }
 

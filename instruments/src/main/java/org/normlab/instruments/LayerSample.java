@@ -8,10 +8,12 @@ import java.util.Map;
  *
  * @param layer the layer (its index is the {@code layer} column)
  * @param channels C
- * @param meanDev mean over channels of |mu_B - mu_run| / sqrt(var_run + eps)
+ * @param meanDev mean over channels of |mu_B - mu_run| / sqrt(var_run + eps); NaN when the
+ *     layer's own step does not keep both running statistics ({@link NormLayer#kept()})
  * @param stdLogRatio mean over channels of |log(sigma_B / sigma_run)|, sigma_B = sqrt(var_B + eps)
  *     with var_B the biased batch variance (the one the layer divides by in training),
- *     sigma_run = sqrt(var_run + eps) (the one it divides by in eval)
+ *     sigma_run = sqrt(var_run + eps) (the one it divides by in eval); NaN when the layer's own step does not keep the
+ *     running variance
  * @param extra the layer's own values when it is a {@link org.normlab.norm.LayerProbe} (IEBN:
  *     gate_mean, gate_std, gate_min, gate_max), else empty; in the layer's order
  */

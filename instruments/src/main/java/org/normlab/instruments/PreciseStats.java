@@ -10,8 +10,10 @@ import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.normlab.norm.EngineConstants;
+import org.normlab.norm.RunningStatistic;
 import org.normlab.norm.RunningStats;
 import org.normlab.norm.Standardizer;
 
@@ -21,7 +23,10 @@ import org.normlab.norm.Standardizer;
  * true average over a set of batches taken with the final, frozen weights. Per layer:
  * running_mean = mean over batches of the batch mean, running_var = mean over batches of the
  * unbiased batch variance (the quantity PyTorch's running_var tracks), every batch weighing
- * the same, as fvcore does.
+ * the same, as fvcore does. Only the statistics the layer's own step keeps ({@link
+ * NormLayer#kept()}, e.g. the mean alone for mean-only BN) are recomputed, with exactly those
+ * semantics; a layer whose step keeps none is left as it is, so its precise evaluation equals its
+ * EMA one.
  *
  * <p>How: each batch goes through the model's training-mode forward pass, outside any gradient
  * collector (no gradient, no optimizer, weights untouched), while every layer's step is
@@ -95,7 +100,11 @@ public final class PreciseStats implements AutoCloseable {
         int[] count = {0};
         try (NDManager sums = NDManager.newBaseManager(layers.get(0).block().storedRunningStats().mean().getDevice());
                 StepSwap swap = new StepSwap(layers, (layer, step) -> {
-                    Recorder r = new Recorder(layer, step, sums);
+                    Set<RunningStatistic> kept = layer.kept();
+                    if (kept.isEmpty()) {
+                        return step;
+                    }
+                    Recorder r = new Recorder(layer, step, sums, kept);
                     recorders.add(r);
                     return r;
                 })) {
@@ -133,8 +142,9 @@ public final class PreciseStats implements AutoCloseable {
     }
 
     /**
-     * The layers that got precise statistics; empty when the model has no running statistics
-     * (then no forward pass was run and {@link #batches()} is 0).
+     * The model's norm layers with running statistics, those whose step keeps none included (left
+     * as they are); empty when the model has none (then no forward pass was run and {@link
+     * #batches()} is 0).
      */
     public List<NormLayer> layers() {
         return ema.layers();
@@ -164,13 +174,15 @@ public final class PreciseStats implements AutoCloseable {
 
         private final NormLayer layer;
         private final Standardizer inner;
+        private final Set<RunningStatistic> kept;
         private final NDArray sumMean;
         private final NDArray sumVar;
         private int calls;
 
-        Recorder(NormLayer layer, Standardizer inner, NDManager sums) {
+        Recorder(NormLayer layer, Standardizer inner, NDManager sums, Set<RunningStatistic> kept) {
             this.layer = layer;
             this.inner = inner;
+            this.kept = kept;
             this.sumMean = sums.zeros(new Shape(layer.channels()), DataType.FLOAT64);
             this.sumVar = sums.zeros(new Shape(layer.channels()), DataType.FLOAT64);
         }
@@ -189,6 +201,11 @@ public final class PreciseStats implements AutoCloseable {
             return inner.standardize(x, stats, training);
         }
 
+        @Override
+        public Standardizer undecorated() {
+            return inner.undecorated();
+        }
+
         void checkCalled(int batches) {
             if (calls < batches) {
                 throw new IllegalStateException(String.format(
@@ -199,14 +216,18 @@ public final class PreciseStats implements AutoCloseable {
             }
         }
 
-        /** mean of the recorded values, in the layer's own type, into its running statistics. */
+        /** mean of the recorded values, in the layer's own type, into the running statistics its step keeps. */
         void install() {
             RunningStats stats = layer.block().storedRunningStats();
             DataType type = stats.mean().getDataType();
             try (NDArray mean = sumMean.div(calls).toType(type, false);
                     NDArray var = sumVar.div(calls).toType(type, false)) {
-                RunningStatsSnapshot.copyInto(stats.mean(), mean);
-                RunningStatsSnapshot.copyInto(stats.var(), var);
+                if (kept.contains(RunningStatistic.MEAN)) {
+                    RunningStatsSnapshot.copyInto(stats.mean(), mean);
+                }
+                if (kept.contains(RunningStatistic.VARIANCE)) {
+                    RunningStatsSnapshot.copyInto(stats.var(), var);
+                }
             }
         }
     }

@@ -9,7 +9,8 @@ import java.util.List;
 import org.normlab.norm.RunningStats;
 
 /**
- * A copy of every layer's running mean and variance, kept on the engine, that can be written
+ * A copy of every layer's running mean and variance (for a layer without a running variance, its
+ * mean alone), kept on the engine, that can be written
  * back into the layers' own arrays (in place, so the model, its parameter store and any
  * optimizer keep seeing the same arrays). Close it to free the copies.
  */
@@ -37,7 +38,7 @@ public final class RunningStatsSnapshot implements AutoCloseable {
         for (NormLayer layer : layers) {
             RunningStats stats = layer.block().storedRunningStats();
             snapshot.means.add(copy(stats.mean(), manager));
-            snapshot.vars.add(copy(stats.var(), manager));
+            snapshot.vars.add(stats.var() == null ? null : copy(stats.var(), manager));
         }
         return snapshot;
     }
@@ -47,7 +48,9 @@ public final class RunningStatsSnapshot implements AutoCloseable {
         for (int i = 0; i < layers.size(); i++) {
             RunningStats stats = layers.get(i).block().storedRunningStats();
             copyInto(stats.mean(), means.get(i));
-            copyInto(stats.var(), vars.get(i));
+            if (stats.var() != null) {
+                copyInto(stats.var(), vars.get(i));
+            }
         }
     }
 
@@ -60,9 +63,10 @@ public final class RunningStatsSnapshot implements AutoCloseable {
         return means.get(layer).toType(DataType.FLOAT32, false).toFloatArray();
     }
 
-    /** Layer i's saved running variance. */
+    /** Layer i's saved running variance; null for a layer without one. */
     public float[] var(int layer) {
-        return vars.get(layer).toType(DataType.FLOAT32, false).toFloatArray();
+        NDArray var = vars.get(layer);
+        return var == null ? null : var.toType(DataType.FLOAT32, false).toFloatArray();
     }
 
     /** Overwrites target's values with source's, in place: target stays the same array. */

@@ -6,20 +6,25 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
- * The plumbing of a norm layer whose parameters are all per-channel vectors of shape (C) with
+ * The plumbing of a norm layer whose parameters are per-channel vectors of shape (C) with
  * channels on axis 1 and output shape = input shape (GroupNorm, FRN, EvoNorm): parameter
- * creation, shapes, broadcasting and the saved metadata. Subclasses write
+ * creation, shapes, broadcasting and the saved metadata. A parameter that is not per channel
+ * (DyT's scalar alpha) is made with {@link #fixedShapeParameter}. Subclasses write
  * {@code forwardInternal}; batch-statistics norms extend {@link AbstractBatchNormBlock}, which
  * adds the running statistics and the replaceable standardization step.
  */
 public abstract class PerChannelBlock extends AbstractBlock {
 
     protected long channels;
+    private final Set<Parameter> fixedShape = new HashSet<>();
 
     protected PerChannelBlock(byte version) {
         super(version);
@@ -28,6 +33,23 @@ public abstract class PerChannelBlock extends AbstractBlock {
     /** A trainable per-channel parameter; {@code type} chooses DJL's initializer (GAMMA: ones, BETA: zeros). */
     protected Parameter perChannelParameter(String name, Parameter.Type type) {
         return addParameter(Parameter.builder().setName(name).setType(type).build());
+    }
+
+    /**
+     * A trainable parameter whose shape does not depend on the channels: {@code new Shape(1)} for
+     * a scalar (a PyTorch {@code nn.Parameter(torch.tensor(v))}, one value in a fixture), with its
+     * own initializer, e.g. {@code new ConstantInitializer(alphaInit)}. Use it in the layer like
+     * any array of that shape (a (1) array broadcasts over x).
+     */
+    protected Parameter fixedShapeParameter(String name, Shape shape, Initializer initializer) {
+        Parameter p = addParameter(Parameter.builder()
+                .setName(name)
+                .setType(Parameter.Type.OTHER)
+                .optShape(shape)
+                .optInitializer(initializer)
+                .build());
+        fixedShape.add(p);
+        return p;
     }
 
     /** A per-channel running statistic (no gradient), ones for RUNNING_VAR, zeros for RUNNING_MEAN. */
@@ -106,7 +128,9 @@ public abstract class PerChannelBlock extends AbstractBlock {
     @Override
     public void prepare(Shape[] inputShapes) {
         for (Parameter p : parameters.values()) {
-            p.setShape(new Shape(channels));
+            if (!fixedShape.contains(p)) {
+                p.setShape(new Shape(channels));
+            }
         }
     }
 

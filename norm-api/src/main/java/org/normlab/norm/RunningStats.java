@@ -7,8 +7,9 @@ import ai.djl.ndarray.types.Shape;
  * A batch norm's running statistics and the constants that govern them.
  *
  * @param mean running mean, shape (C), updated in place
- * @param var running variance, shape (C), updated in place
- * @param eps added to the variance before the square root
+ * @param var running variance, shape (C), updated in place; null for a norm without one
+ *     (mean-only BN, see {@link AbstractBatchNormBlock})
+ * @param eps added to the variance before the square root (0 for a norm that declares none)
  * @param momentum in PyTorch's convention: running = (1 - momentum) * running + momentum * batch
  */
 public record RunningStats(NDArray mean, NDArray var, float eps, float momentum) {
@@ -30,16 +31,21 @@ public record RunningStats(NDArray mean, NDArray var, float eps, float momentum)
      * Folds a batch's statistics into the running ones, as PyTorch does.
      *
      * @param batchMean per-channel batch mean, shape (C)
-     * @param batchVar per-channel biased batch variance, shape (C)
+     * @param batchVar per-channel biased batch variance, shape (C); ignored (may be null) when
+     *     there is no running variance
      * @param count the number of values per channel the statistics were taken over
      */
     public void update(NDArray batchMean, NDArray batchVar, long count) {
         float m = momentum;
         float unbias = count > 1 ? (float) count / (count - 1) : 1f;
         NDArray keep = EngineConstants.scalar(mean, 1 - m);
-        try (NDArray newMean = batchMean.stopGradient().mul(EngineConstants.scalar(batchMean, m));
-                NDArray newVar = batchVar.stopGradient().mul(EngineConstants.scalar(batchVar, m * unbias))) {
+        try (NDArray newMean = batchMean.stopGradient().mul(EngineConstants.scalar(batchMean, m))) {
             mean.muli(keep).addi(newMean);
+        }
+        if (var == null) {
+            return;
+        }
+        try (NDArray newVar = batchVar.stopGradient().mul(EngineConstants.scalar(batchVar, m * unbias))) {
             var.muli(keep).addi(newVar);
         }
     }

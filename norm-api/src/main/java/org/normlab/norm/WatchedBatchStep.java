@@ -1,6 +1,7 @@
 package org.normlab.norm;
 
 import ai.djl.ndarray.NDArray;
+import java.util.Set;
 
 /**
  * The plain batch step ({@link Standardizer#BATCH}) with someone watching its input: per-layer
@@ -26,5 +27,16 @@ public interface WatchedBatchStep extends Standardizer {
     default NDArray standardize(NDArray x, RunningStats stats, boolean training) {
         watch(x, stats, training);
         return BATCH.standardize(x, stats, training);
+    }
+
+    @Override
+    default Set<RunningStatistic> keeps() {
+        return BATCH.keeps();
+    }
+
+    /** Watching changes nothing: the norm's own step is the plain one. */
+    @Override
+    default Standardizer undecorated() {
+        return BATCH;
     }
 }

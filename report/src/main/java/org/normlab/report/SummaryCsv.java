@@ -22,7 +22,7 @@ final class SummaryCsv {
 
     static void write(Report report, Path dir) throws IOException {
         List<String> header = new ArrayList<>(report.data().sweptKeys());
-        header.addAll(List.of("norm", "planned", "completed", "diverged", "failed", "missing", "conflicting"));
+        header.addAll(List.of(labelColumn(report.data().sweptKeys()), "planned", "completed", "diverged", "failed", "missing", "conflicting"));
         for (Metric m : report.metrics()) {
             header.addAll(List.of(m.name() + "_mean", m.name() + "_std", m.name() + "_n"));
         }
@@ -63,6 +63,14 @@ final class SummaryCsv {
                             "welch95_low", "welch95_high", "welch_df", "note"),
                     comparisons);
         }
+    }
+
+    /**
+     * The norm label's column: {@code norm}, or {@code norm_label} when a swept key (a named grid
+     * axis) is itself called {@code norm}, so that no two columns share a name.
+     */
+    static String labelColumn(List<String> sweptKeys) {
+        return sweptKeys.contains("norm") ? "norm_label" : "norm";
     }
 
     private static String value(Settings s, String key) {

@@ -34,6 +34,7 @@ final class SweepReader {
     private final List<TrialOutcome> results = new ArrayList<>();
     private final List<Conflict> conflicts = new ArrayList<>();
     private int duplicates;
+    private int relabelled;
     private final List<String> warnings = new ArrayList<>();
     private final Map<String, List<String>> stale = new LinkedHashMap<>();
     private final TrialCopies copies = new TrialCopies();
@@ -136,6 +137,10 @@ final class SweepReader {
                     "the folders %s hold results of different sweeps %s; give the shards of one sweep",
                     dirs, sweepNames));
         }
+        if (relabelled > 0) {
+            warnings.add(String.format("%d result(s) ran under other grid settings than trials.json now plans for "
+                    + "their trial ids (the grid was re-expressed); they are grouped as trials.json plans them", relabelled));
+        }
         results.forEach(r -> sweptKeys.addAll(r.swept().values().keySet()));
         List<String> order = new ArrayList<>(planned.keySet());
         results.sort(Comparator.comparingInt((TrialOutcome r) -> {
@@ -149,13 +154,21 @@ final class SweepReader {
                 : yamlName != null ? yamlName : String.valueOf(dirs.get(0).toAbsolutePath().getFileName());
     }
 
-    /** The swept settings of trials.json when result.json has none. */
+    /**
+     * A planned trial's swept settings as trials.json (the current plan) has them: a trial that
+     * ran under another expression of the grid (a named axis since split into keys, say) keeps its
+     * id and is grouped and labelled as planned now, not as its result.json recorded. Unplanned
+     * results keep their own; a result without any gets none.
+     */
     private TrialOutcome withSettings(TrialOutcome r) {
-        if (r.swept() != null) {
+        PlannedTrial p = planned.get(r.trialId());
+        Settings s = p != null && p.swept() != null ? p.swept() : r.swept() != null ? r.swept() : Settings.NONE;
+        if (s == r.swept()) {
             return r;
         }
-        PlannedTrial p = planned.get(r.trialId());
-        Settings s = p != null && p.swept() != null ? p.swept() : Settings.NONE;
+        if (r.swept() != null && !r.swept().values().isEmpty() && !s.equals(r.swept())) {
+            relabelled++;
+        }
         return new TrialOutcome(r.trialId(), r.sweep(), r.status(), r.seed(), s, r.config(),
                 r.metrics(), r.history(), r.detail(), r.file());
     }

@@ -89,6 +89,8 @@ class NormVariantsTest {
         assertTrue(Files.isRegularFile(out.resolve("accuracy_by_norm.png")));
         String csv = Files.readString(out.resolve("summary.csv"));
         assertTrue(csv.contains("gn8") && csv.contains("gn16"), csv);
+        // The named axis is called norm, so the label column is norm_label: no two columns share a name.
+        assertEquals("norm,norm_label,planned,completed", String.join(",", java.util.Arrays.copyOf(csv.lines().findFirst().orElseThrow().split(","), 4)));
     }
 
     @Test

@@ -137,8 +137,9 @@ public final class LayerLog implements StepListener, EpochListener {
                 row.put("layer", s.layer().index());
                 row.put("norm", norms.get(s.layer().index()));
                 row.put("channels", s.channels());
-                row.put("mean_dev", s.meanDev());
-                row.put("std_logratio", s.stdLogRatio());
+                // NaN: the layer's step keeps no such running statistic; the cell stays empty.
+                putFinite(row, "mean_dev", s.meanDev());
+                putFinite(row, "std_logratio", s.stdLogRatio());
                 s.extra().forEach((k, v) -> {
                     row.put(k, v);
                     if (!COLUMNS.contains(k)) {
@@ -150,6 +151,12 @@ public final class LayerLog implements StepListener, EpochListener {
         } finally {
             armed.close();
             armed = null;
+        }
+    }
+
+    private static void putFinite(Map<String, Object> row, String column, double value) {
+        if (!Double.isNaN(value)) {
+            row.put(column, value);
         }
     }
 

@@ -24,7 +24,9 @@ import org.normlab.instruments.PreciseStats;
  * batch's own statistics at eval.batch_size.
  *
  * <p>Norms without running statistics (gn, ln, frn, ...) evaluate the same whatever eval.stats
- * says: precise and batch are skipped for them, and the run says so once per norm.
+ * says: precise and batch are skipped for them, and the run says so once per norm. So is precise
+ * for a norm whose step keeps no running statistics ({@code Standardizer.keeps()}); its batch
+ * evaluation runs its own step on each eval batch, which equals its ema one.
  */
 public final class PopulationEval implements FinalEvaluation {
 
@@ -71,7 +73,12 @@ public final class PopulationEval implements FinalEvaluation {
             }
             return metrics;
         }
-        if (plan.has("precise")) {
+        if (plan.has("precise") && NormLayers.find(model).stream().allMatch(l -> l.kept().isEmpty())) {
+            if (NOTED.add(normName + "/precise")) {
+                note.accept("eval.stats: " + normName + "'s batch-normalized step keeps no running statistics, so "
+                        + "precise is skipped for it (there is nothing to recompute)");
+            }
+        } else if (plan.has("precise")) {
             ParameterStore store = new ParameterStore(manager, false);
             try (PreciseStats precise = PreciseStats.install(model, store, trainImages(plan.preciseImages()))) {
                 metrics.put("final_val_acc_precise", accuracy.applyAsDouble(val));

@@ -109,8 +109,8 @@ class PluginKitIT {
         }
     }
 
-    /** A local repository of links to ~/.m2's contents, org/normlab left out. */
-    private static Path linkedLocalRepository(Path repo) throws IOException {
+    /** A local repository of links to ~/.m2's contents, org/normlab left out (ExamplePluginsIT uses it too). */
+    static Path linkedLocalRepository(Path repo) throws IOException {
         Path m2 = Path.of(System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository"));
         Files.createDirectories(repo.resolve("org"));
         try (Stream<Path> top = Files.list(m2)) {
@@ -130,7 +130,7 @@ class PluginKitIT {
         return repo;
     }
 
-    private static void mvn(Path dir, Path repo, String... args) throws IOException, InterruptedException {
+    static void mvn(Path dir, Path repo, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("mvn", "-B", "-o", "-q", "-Dmaven.repo.local=" + repo));
         command.addAll(List.of(args));
         Path log = Files.createTempFile("mvn", ".log");
@@ -145,7 +145,7 @@ class PluginKitIT {
         assertTrue(done && p.exitValue() == 0, String.join(" ", command) + " in " + dir + " failed:\n" + output);
     }
 
-    private static void copy(Path from, Path to) throws IOException {
+    static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path f : files.filter(f -> !f.toString().contains("/target")).toList()) {
                 Path target = to.resolve(from.relativize(f).toString());

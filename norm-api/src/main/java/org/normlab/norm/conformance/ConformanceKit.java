@@ -20,7 +20,9 @@ import org.normlab.norm.NormProvider;
 import org.normlab.norm.NormRegistry;
 
 /**
- * Checks a norm plugin against a {@link ReferenceFixture}: loads the fixture's parameters and
+ * Checks a norm plugin against a {@link ReferenceFixture}: compares the block's freshly
+ * initialised parameters with the fixture's {@code init} values (deterministic ones; random ones
+ * are listed as skipped), then loads the fixture's parameters and
  * running statistics into a fresh block, runs one training step (loss = sum(y * upstream_grad))
  * and one eval pass in float32, and compares the output, the updated running statistics, the
  * gradients of the input and of every parameter, and the eval output. A norm without running
@@ -59,12 +61,21 @@ public final class ConformanceKit {
         Block block = registry.factory(norm, mergedOptions(provider, options, fixture))
                 .create(fixture.channels(), fixture.applyActivation());
         List<QuantityCheck> checks = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             long[] dims = fixture.shape();
             Shape shape = new Shape(dims);
             long[] perChannel = {fixture.channels()};
             block.initialize(manager, DataType.FLOAT32, shape);
             Map<String, Parameter> params = parametersByName(block);
+            checkShapes(norm, fixture, params);
+            for (Map.Entry<String, double[]> e : fixture.init().entrySet()) {
+                Parameter p = require(params, ReferenceFixture.parameterName(e.getKey()), "init." + e.getKey(), fixture);
+                long[] pShape = p.getArray().getShape().getShape();
+                compare(checks, "init." + e.getKey(), pShape, parameterAxes(pShape, fixture.channels()), p.getArray(),
+                        e.getValue(), tolerance);
+            }
+            fixture.initRandom().forEach((name, why) -> skipped.add("init." + name + ": " + why));
             loadParameters(fixture, params);
             Map<String, Parameter> running = runningStats(fixture, params);
             loadRunningStats(fixture, running);
@@ -77,24 +88,26 @@ public final class ConformanceKit {
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
                 NDArray y = block.forward(store, new NDList(x), true).singletonOrThrow();
                 collector.backward(y.mul(upstream).sum());
-                compare(checks, "train.y", dims, y, expected.get("y"), tolerance);
-                compare(checks, "train.grad_x", dims, x.getGradient(), expected.get("grad_x"), tolerance);
+                String axes = QuantityCheck.axesOf(dims);
+                compare(checks, "train.y", dims, axes, y, expected.get("y"), tolerance);
+                compare(checks, "train.grad_x", dims, axes, x.getGradient(), expected.get("grad_x"), tolerance);
                 for (String name : fixture.parameters().keySet()) {
                     Parameter p = params.get(ReferenceFixture.parameterName(name));
-                    compare(checks, "train.grad_" + name, p.getArray().getShape().getShape(),
+                    long[] pShape = p.getArray().getShape().getShape();
+                    compare(checks, "train.grad_" + name, pShape, parameterAxes(pShape, fixture.channels()),
                             p.getArray().getGradient(), expected.get("grad_" + name), tolerance);
                 }
             }
             for (Map.Entry<String, Parameter> stat : running.entrySet()) {
                 String key = "running_" + stat.getKey() + "_after";
-                compare(checks, "train." + key, perChannel, stat.getValue().getArray(), expected.get(key), tolerance);
+                compare(checks, "train." + key, perChannel, "C", stat.getValue().getArray(), expected.get(key), tolerance);
             }
 
             loadRunningStats(fixture, running);
             NDArray yEval = block.forward(store, new NDList(x.stopGradient()), false).singletonOrThrow();
-            compare(checks, "eval.y", dims, yEval, fixture.eval().get("y"), tolerance);
+            compare(checks, "eval.y", dims, QuantityCheck.axesOf(dims), yEval, fixture.eval().get("y"), tolerance);
         }
-        return new ConformanceReport(norm, fixture.source(), tolerance, checks);
+        return new ConformanceReport(norm, fixture.source(), tolerance, checks, skipped);
     }
 
     private static Map<String, Object> mergedOptions(
@@ -180,8 +193,46 @@ public final class ConformanceKit {
         return p;
     }
 
+    /** C for a per-channel parameter, empty (a scalar) for one value that is not per channel, else by rank. */
+    private static String parameterAxes(long[] shape, int channels) {
+        if (shape.length == 1 && shape[0] == channels) {
+            return "C";
+        }
+        long size = 1;
+        for (long d : shape) {
+            size *= d;
+        }
+        return size == 1 ? "" : "index";
+    }
+
+    /**
+     * Before any value is loaded: every parameter and running statistic the fixture names has as
+     * many values as the block's parameter, or one line lists each that differs, e.g. {@code
+     * alpha: fixture (1), block (4)}. (Missing names are reported by the loading that follows.)
+     */
+    private static void checkShapes(String norm, ReferenceFixture fixture, Map<String, Parameter> params) {
+        Map<String, double[]> named = new LinkedHashMap<>(fixture.parameters());
+        for (String stat : fixture.runningStats()) {
+            named.put("running_" + stat, fixture.input("running_" + stat + "_before"));
+        }
+        List<String> differ = new ArrayList<>();
+        named.forEach((key, values) -> {
+            Parameter p = params.get(ReferenceFixture.parameterName(key));
+            if (p != null && p.getArray().size() != values.length) {
+                differ.add(String.format("%s: fixture (%d), block %s", key, values.length, p.getArray().getShape()));
+            }
+        });
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException(String.format(
+                    "%s and the block of norm '%s' differ in parameter shapes: %s (a parameter that is not per channel, "
+                            + "such as a scalar, is made with PerChannelBlock.fixedShapeParameter)",
+                    fixture.source(), norm, String.join("; ", differ)));
+        }
+    }
+
     private static void compare(
-            List<QuantityCheck> checks, String quantity, long[] shape, NDArray actual, double[] expected, Tolerance tol) {
+            List<QuantityCheck> checks, String quantity, long[] shape, String axes, NDArray actual, double[] expected,
+            Tolerance tol) {
         if (expected == null) {
             throw new NormConfigException("the fixture has no expected value for " + quantity);
         }
@@ -189,7 +240,7 @@ public final class ConformanceKit {
             throw new IllegalStateException("the block produced no value for " + quantity);
         }
         float[] values = actual.toType(DataType.FLOAT32, false).toFloatArray();
-        checks.add(QuantityCheck.compare(quantity, shape, values, expected, tol));
+        checks.add(QuantityCheck.compare(quantity, shape, axes, values, expected, tol));
     }
 
     private static float[] floats(double[] values) {

@@ -10,8 +10,14 @@ import java.util.stream.Collectors;
  * @param fixture where the fixture came from
  * @param tolerance the tolerance applied
  * @param checks one entry per quantity
+ * @param skipped what was not checked and why, e.g. {@code init.weight: random initialisation ...}
  */
-public record ConformanceReport(String norm, String fixture, Tolerance tolerance, List<QuantityCheck> checks) {
+public record ConformanceReport(
+        String norm, String fixture, Tolerance tolerance, List<QuantityCheck> checks, List<String> skipped) {
+
+    public ConformanceReport(String norm, String fixture, Tolerance tolerance, List<QuantityCheck> checks) {
+        this(norm, fixture, tolerance, checks, List.of());
+    }
 
     public boolean passed() {
         return checks.stream().allMatch(QuantityCheck::passed);
@@ -30,6 +36,9 @@ public record ConformanceReport(String norm, String fixture, Tolerance tolerance
                 norm, fixture, tolerance.relative(), tolerance.absolute()));
         for (QuantityCheck c : checks) {
             sb.append("  ").append(c).append(System.lineSeparator());
+        }
+        for (String s : skipped) {
+            sb.append("  skipped ").append(s).append(System.lineSeparator());
         }
         sb.append(passed() ? "PASS" : "FAIL: " + failures().size() + " of " + checks.size() + " quantities out of tolerance");
         return sb.toString();

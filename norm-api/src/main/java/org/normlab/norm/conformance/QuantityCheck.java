@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
  * @param expected the reference value at {@link #worstIndex}
  * @param actual the block's value at {@link #worstIndex}
  * @param tolerance the tolerance applied
+ * @param axes the names of the quantity's axes for {@link #where()}, comma-separated ({@code
+ *     N,C,H,W}, {@code C}); empty for a scalar (a parameter of one value that is not per channel)
  */
 public record QuantityCheck(
         String quantity,
@@ -26,12 +28,15 @@ public record QuantityCheck(
         long[] worstIndex,
         double expected,
         double actual,
-        Tolerance tolerance) {
+        Tolerance tolerance,
+        String axes) {
 
     /**
      * @param shape the quantity's shape, to express the worst element's index
+     * @param axes the names of its axes, see {@link #axes()}
      */
-    static QuantityCheck compare(String quantity, long[] shape, float[] actual, double[] expected, Tolerance tol) {
+    static QuantityCheck compare(
+            String quantity, long[] shape, String axes, float[] actual, double[] expected, Tolerance tol) {
         if (actual.length != expected.length) {
             throw new IllegalArgumentException(
                     String.format("%s: the block gave %d values, the fixture has %d", quantity, actual.length, expected.length));
@@ -60,7 +65,12 @@ public record QuantityCheck(
         }
         return new QuantityCheck(
                 quantity, maxAbs, maxRel, ok, unravel(worst, shape), expected.length == 0 ? 0 : expected[worst],
-                actual.length == 0 ? 0 : actual[worst], tol);
+                actual.length == 0 ? 0 : actual[worst], tol, axes);
+    }
+
+    /** The usual names of a quantity's axes by its rank: N,C,H,W for 4, C for 1, else "index". */
+    static String axesOf(long[] shape) {
+        return shape.length == 4 ? "N,C,H,W" : shape.length == 1 ? "C" : "index";
     }
 
     /** The row-major multi-index of flat index {@code flat} in {@code shape}. */
@@ -73,9 +83,11 @@ public record QuantityCheck(
         return index;
     }
 
-    /** The worst element's index, e.g. {@code (N,C,H,W)=(1,2,0,4)} or {@code (C)=(3)}. */
+    /** The worst element's index, e.g. {@code (N,C,H,W)=(1,2,0,4)} or {@code (C)=(3)}; {@code (scalar)} for a scalar. */
     public String where() {
-        String axes = worstIndex.length == 4 ? "N,C,H,W" : worstIndex.length == 1 ? "C" : "index";
+        if (axes.isEmpty()) {
+            return "(scalar)";
+        }
         return "(" + axes + ")=(" + Arrays.stream(worstIndex).mapToObj(Long::toString).collect(Collectors.joining(",")) + ")";
     }
 

@@ -34,7 +34,10 @@ import java.util.Set;
  *   <li>{@code train}: {@code y}, {@code running_<stat>_after}, {@code grad_x},
  *       {@code grad_<parameter>} for loss = sum(y * upstream_grad);
  *   <li>{@code eval}: {@code y}, with the running statistics from <em>before</em> the train step
- *       (equal to {@code train.y} for a norm without running statistics).
+ *       (equal to {@code train.y} for a norm without running statistics);
+ *   <li>{@code init} (optional): parameters as the layer's constructor initialises them with the
+ *       fixture's options, where that is deterministic; {@code init_random} (optional): parameter
+ *       name to the reason it has no such values (a random initialisation).
  * </ul>
  * A plugin author produces the same file for a new layer with {@code bench/make_fixture.py}
  * (PyTorch, float64) and checks it with {@link ConformanceKit}.
@@ -56,6 +59,8 @@ public final class ReferenceFixture {
     private final boolean applyActivation;
     private final Map<String, double[]> train = new LinkedHashMap<>();
     private final Map<String, double[]> eval = new LinkedHashMap<>();
+    private final Map<String, double[]> init = new LinkedHashMap<>();
+    private final Map<String, String> initRandom = new LinkedHashMap<>();
 
     private ReferenceFixture(String source, JsonNode root) {
         this.source = source;
@@ -93,6 +98,8 @@ public final class ReferenceFixture {
         applyActivation = act.asBoolean(true);
         readSection(require(root, "train"), train);
         readSection(require(root, "eval"), eval);
+        readSection(root.path("init"), init);
+        root.path("init_random").fields().forEachRemaining(e -> initRandom.put(e.getKey(), e.getValue().asText()));
         checkSections();
         long size = 1;
         for (long d : shape) {
@@ -206,6 +213,16 @@ public final class ReferenceFixture {
         return Collections.unmodifiableMap(eval);
     }
 
+    /** The freshly initialised parameters by snake_case name (deterministic ones); empty for older fixtures. */
+    public Map<String, double[]> init() {
+        return Collections.unmodifiableMap(init);
+    }
+
+    /** Parameters whose initialisation is not checked, with the reason (random ones). */
+    public Map<String, String> initRandom() {
+        return Collections.unmodifiableMap(initRandom);
+    }
+
     /** Every expected value must belong to something the fixture defines, and vice versa. */
     private void checkSections() {
         List<String> wanted = new ArrayList<>(List.of("y", "grad_x"));
@@ -225,6 +242,16 @@ public final class ReferenceFixture {
         }
         if (!eval.containsKey("y")) {
             throw invalid("missing 'eval.y'");
+        }
+        for (String key : init.keySet()) {
+            if (!parameters.containsKey(key)) {
+                throw invalid(String.format("'init.%s' belongs to no parameter of the fixture (it has: %s)",
+                        key, String.join(", ", parameters.keySet())));
+            }
+            if (init.get(key).length != parameters.get(key).length) {
+                throw invalid(String.format("'init.%s' has %d values, '%s' has %d",
+                        key, init.get(key).length, key, parameters.get(key).length));
+            }
         }
     }
 

@@ -6,14 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.normlab.norm.NormConfigException;
 import org.normlab.norm.NormRegistry;
+import org.normlab.norm.testing.DynamicTanhProvider;
 import org.normlab.norm.testing.Fixtures;
+import org.normlab.norm.testing.MeanOnlyProvider;
 
 /**
  * The kit on a norm without parameters or running statistics (the test plugin y = scale * x),
@@ -22,6 +28,9 @@ import org.normlab.norm.testing.Fixtures;
 class ConformanceKitTest {
 
     private final NormRegistry registry = NormRegistry.load();
+
+    /** test-dyt is registered here only, so that other modules' registries do not list it. */
+    private final NormRegistry dytRegistry = NormRegistry.of(List.of(new DynamicTanhProvider()));
 
     private static final double[] X = {1, -2, 0.5, 4, 3, -1, 2, 0};
     private static final double[] UP = {0.5, 1, -1, 2, 1, 1, 0.25, -3};
@@ -96,6 +105,82 @@ class ConformanceKitTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReferenceFixture.load(
                 "odd.json", new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
         assertTrue(e.getMessage().contains("'train.running_mean_after' belongs to no parameter"), e.getMessage());
+    }
+
+    @Test
+    void aScalarParameterIsCheckedAndItsWorstElementIsNotAChannel() throws IOException {
+        ReferenceFixture dyt = Fixtures.load("dyt");
+        assertEquals(1, dyt.parameters().get("alpha").length);
+        ConformanceReport report = ConformanceKit.check(dytRegistry, "test-dyt", dyt);
+        assertTrue(report.passed(), report::format);
+        // init.alpha, init.gamma, init.beta, train.y, train.grad_x, grad_alpha, grad_gamma, grad_beta, eval.y
+        assertEquals(9, report.checks().size(), report::format);
+        assertEquals("(scalar)", report.checks().get(0).where());
+        QuantityCheck alpha = report.checks().stream().filter(c -> c.quantity().equals("train.grad_alpha")).findFirst().orElseThrow();
+        assertEquals("(scalar)", alpha.where());
+        QuantityCheck gamma = report.checks().stream().filter(c -> c.quantity().equals("train.grad_gamma")).findFirst().orElseThrow();
+        assertTrue(gamma.where().startsWith("(C)=("), gamma.where());
+
+        // A wrong alpha fails on the scalar, labelled as one.
+        ConformanceReport wrong = ConformanceKit.check(dytRegistry, "test-dyt", Map.of(), withAlpha(dyt, 0.6), Tolerance.DEFAULT);
+        QuantityCheck grad = wrong.failures().stream().filter(c -> c.quantity().equals("train.grad_alpha")).findFirst().orElseThrow();
+        assertTrue(grad.toString().contains("worst at (scalar):"), grad.toString());
+    }
+
+    @Test
+    void aParameterOfAnotherShapeIsNamedBeforeAnythingIsLoaded() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConformanceKit.check(dytRegistry, "test-dyt", Map.of("per_channel_alpha", true), Fixtures.load("dyt"),
+                        Tolerance.DEFAULT));
+        assertTrue(e.getMessage().contains("differ in parameter shapes: alpha: fixture (1), block (3)"), e.getMessage());
+        assertFalse(e.getMessage().contains("buffer size"), e.getMessage());
+    }
+
+    @Test
+    void aBatchNormWithoutVarianceOrEpsIsCheckedOnItsRunningMeanAlone() {
+        ReferenceFixture mobn = Fixtures.load("mobn");
+        assertEquals(List.of("mean"), mobn.runningStats());
+        NormRegistry registry = NormRegistry.of(List.of(new MeanOnlyProvider()));
+        ConformanceReport report = ConformanceKit.check(registry, "test-mobn", mobn);
+        assertTrue(report.passed(), report::format);
+        assertEquals(List.of("init.beta", "train.y", "train.grad_x", "train.grad_beta", "train.running_mean_after", "eval.y"),
+                report.checks().stream().map(QuantityCheck::quantity).toList());
+    }
+
+    @Test
+    void aLayerThatIgnoresItsInitialisationOptionFails() {
+        ConformanceReport report = ConformanceKit.check(dytRegistry, "test-dyt", Map.of("ignore_alpha_init", true),
+                Fixtures.load("dyt"), Tolerance.DEFAULT);
+        assertEquals(List.of("init.alpha"), report.failures().stream().map(QuantityCheck::quantity).toList(),
+                report::format);
+        QuantityCheck alpha = report.failures().get(0);
+        assertEquals(0.5, alpha.expected());
+        assertEquals(1.0, alpha.actual());
+        assertTrue(report.format().endsWith("FAIL: 1 of 9 quantities out of tolerance"), report::format);
+    }
+
+    @Test
+    void aRandomInitialisationIsSkippedWithItsReason() throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = (ObjectNode)
+                mapper.readTree(ConformanceKitTest.class.getResourceAsStream("/fixtures/dyt.json"));
+        ((ObjectNode) root.get("init")).remove("gamma");
+        root.putObject("init_random").put("gamma", "random initialisation (differs between seeds), not checked");
+        ReferenceFixture fixture = ReferenceFixture.load("dyt-random.json", new ByteArrayInputStream(mapper.writeValueAsBytes(root)));
+        ConformanceReport report = ConformanceKit.check(dytRegistry, "test-dyt", fixture);
+        assertTrue(report.passed(), report::format);
+        assertEquals(List.of("init.gamma: random initialisation (differs between seeds), not checked"), report.skipped());
+        assertTrue(report.format().contains("  skipped init.gamma: random initialisation"), report::format);
+    }
+
+    /** The dyt fixture with alpha replaced (the expected values stay those of the original alpha). */
+    private static ReferenceFixture withAlpha(ReferenceFixture dyt, double alpha) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        try (InputStream in = ConformanceKitTest.class.getResourceAsStream("/fixtures/dyt.json")) {
+            ObjectNode root = (ObjectNode) json.readTree(in);
+            root.putArray("alpha").add(alpha);
+            return ReferenceFixture.load("dyt-wrong-alpha.json", new ByteArrayInputStream(json.writeValueAsBytes(root)));
+        }
     }
 
     @Test

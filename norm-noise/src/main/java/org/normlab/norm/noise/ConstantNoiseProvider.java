@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.normlab.norm.NormOption;
 import org.normlab.norm.NormSpec;
+import org.normlab.norm.RunningStatistic;
 import org.normlab.norm.RunningStats;
 import org.normlab.norm.Standardizer;
 
@@ -74,6 +76,17 @@ public final class ConstantNoiseProvider extends StandardizerWrapper {
             // autograd still reads the factor in backward.
             NDArray factor = xHat.getManager().full(new Shape(), a, xHat.getDataType());
             return xHat.mul(factor).add(b);
+        }
+
+        /** An attack decorates the norm's step: the instruments look through it. */
+        @Override
+        public Standardizer undecorated() {
+            return inner.undecorated();
+        }
+
+        @Override
+        public Set<RunningStatistic> keeps() {
+            return inner.keeps();
         }
 
         @Override

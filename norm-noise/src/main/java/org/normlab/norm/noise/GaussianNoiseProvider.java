@@ -4,10 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.normlab.norm.NormOption;
 import org.normlab.norm.NormSpec;
 import org.normlab.norm.ResumableRandom;
+import org.normlab.norm.RunningStatistic;
 import org.normlab.norm.RunningStats;
 import org.normlab.norm.Standardizer;
 
@@ -131,6 +133,17 @@ public final class GaussianNoiseProvider extends StandardizerWrapper {
                     .create(perChannel, bcast)
                     .toDevice(xHat.getDevice(), false)
                     .toType(xHat.getDataType(), false);
+        }
+
+        /** An attack decorates the norm's step: the instruments look through it. */
+        @Override
+        public Standardizer undecorated() {
+            return inner.undecorated();
+        }
+
+        @Override
+        public Set<RunningStatistic> keeps() {
+            return inner.keeps();
         }
 
         @Override
