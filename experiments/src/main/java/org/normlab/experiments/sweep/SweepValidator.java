@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.HashMap;
 import java.util.Map;
+import org.normlab.experiments.wiring.DataSettingError;
 import org.normlab.results.UserError;
 import org.normlab.experiments.config.Located;
 import org.normlab.experiments.config.Sweep;
@@ -52,6 +53,8 @@ public final class SweepValidator {
             if (shape == null) {
                 try {
                     shape = data.probe(c.data());
+                } catch (DataSettingError e) {
+                    throw at(trial, locator, e.key(), e.getMessage());
                 } catch (UserError e) {
                     throw e;
                 } catch (RuntimeException e) {
