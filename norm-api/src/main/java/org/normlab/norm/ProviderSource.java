@@ -10,6 +10,8 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
@@ -21,7 +23,10 @@ import java.util.jar.Manifest;
  * @param jar the plugin jar (or class folder), null when built in
  * @param version the jar manifest's {@code Implementation-Version} (NormLab's own when built
  *     in), or null when the manifest has none
- * @param sha256 the SHA-256 of the jar file in hex, null when built in or not a file
+ * @param sha256 the SHA-256 in hex of the jar file the provider's class was loaded from: the
+ *     plugin jar, or for a built-in provider NormLab's own (fat) jar, so that a rebuilt NormLab
+ *     is told from the old one; null when the class came from a folder (target/classes in
+ *     Maven's tests or an IDE), not a file
  */
 public record ProviderSource(String providerClass, Path jar, String version, String sha256) {
 
@@ -39,19 +44,19 @@ public record ProviderSource(String providerClass, Path jar, String version, Str
     /** For {@code norms}: {@code plugins/gn.jar, version 1.0, sha256 3f2a...}. */
     public String describe() {
         String v = "version " + (version == null ? "unknown" : version);
-        if (builtIn()) {
-            return BUILT_IN + ", " + v;
-        }
         return location() + ", " + v + (sha256 == null ? "" : ", sha256 " + sha256);
     }
 
     /**
-     * The source of {@code type}: built in when NormLab's own class loader loaded it, otherwise
+     * The source of {@code type}: built in when NormLab's own class loader loaded it (with the
+     * SHA-256 of the jar it lies in, NormLab's fat jar when run with {@code java -jar}), otherwise
      * the jar its code came from.
      */
     static ProviderSource of(Class<?> type) {
         if (type.getClassLoader() == NormRegistry.class.getClassLoader()) {
-            return new ProviderSource(type.getName(), null, NormRegistry.class.getPackage().getImplementationVersion(), null);
+            Path own = location(type);
+            String sha = own != null && Files.isRegularFile(own) ? sha256Once(own) : null;
+            return new ProviderSource(type.getName(), null, NormRegistry.class.getPackage().getImplementationVersion(), sha);
         }
         Path jar = location(type);
         if (jar == null || !Files.isRegularFile(jar)) {
@@ -81,12 +86,19 @@ public record ProviderSource(String providerClass, Path jar, String version, Str
         }
     }
 
+    /** Every built-in provider lies in the same (large) fat jar: it is read once per process. */
+    private static final Map<Path, String> HASHED = new ConcurrentHashMap<>();
+
+    private static String sha256Once(Path jar) {
+        return HASHED.computeIfAbsent(jar, ProviderSource::sha256);
+    }
+
     static String sha256(Path file) {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (IOException e) {
-            throw new NormConfigException("cannot read norm plugin jar " + file + ": " + e.getMessage());
+            throw new NormConfigException("cannot read the jar of a norm provider, " + file + ": " + e.getMessage());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -37,7 +37,9 @@ public record Provenance(String normlabVersion, String normlabCommit, List<NormS
      * @param providerClass the provider's class name
      * @param jar the plugin jar's file name, null when the provider is built into NormLab
      * @param version the jar's {@code Implementation-Version}, null when it has none
-     * @param sha256 the jar file's SHA-256 in hex, null when built in
+     * @param sha256 the SHA-256 in hex of the jar file the provider was loaded from: the plugin
+     *     jar, or NormLab's own fat jar when built in; null when it was loaded from a class
+     *     folder (target/classes), and in results written before built-in norms recorded it
      */
     public record NormSource(
             String role,
@@ -49,10 +51,8 @@ public record Provenance(String normlabVersion, String normlabCommit, List<NormS
 
         /** For messages: {@code gn (org.x.GnProvider, gn-plugin.jar 1.0, sha256 3f2a9c1e...)}. */
         public String describe() {
-            String where = jar == null
-                    ? "built in"
-                    : jar + (version == null ? "" : " " + version)
-                            + (sha256 == null ? "" : ", sha256 " + sha256.substring(0, Math.min(12, sha256.length())));
+            String where = (jar == null ? "built in" : jar + (version == null ? "" : " " + version))
+                    + (sha256 == null ? "" : ", sha256 " + sha256.substring(0, Math.min(12, sha256.length())));
             return name + " (" + providerClass + ", " + where + ")";
         }
     }

@@ -45,6 +45,25 @@ class ProvenanceTest {
                 Provenance.differences(null, with(SHA_A, "c")));
     }
 
+    @Test
+    void aBuiltInNormFromAnotherNormLabJarDiffersThoughNameVersionAndCommitAgree() {
+        Provenance before = builtIn(SHA_A);
+        assertEquals(List.of(), before.differencesFrom(builtIn(SHA_A)));
+        assertEquals(List.of(
+                        "body: bn (org.normlab.norm.bn.BatchNormProvider, built in, sha256 aaaaaaaaaaaa) is now bn (org.normlab.norm.bn.BatchNormProvider, built in, sha256 bbbbbbbbbbbb)",
+                        "shortcut: bn (org.normlab.norm.bn.BatchNormProvider, built in, sha256 aaaaaaaaaaaa) is now bn (org.normlab.norm.bn.BatchNormProvider, built in, sha256 bbbbbbbbbbbb)"),
+                before.differencesFrom(builtIn(SHA_B)));
+        // A result written before built-in norms recorded their jar's SHA-256 is stale under a jar that does.
+        assertEquals(2, builtIn(null).differencesFrom(builtIn(SHA_A)).size());
+    }
+
+    /** bn built into a NormLab jar with this SHA-256, no commit known (a plain mvn package). */
+    private static Provenance builtIn(String sha) {
+        return new Provenance("0.1.0-SNAPSHOT", null, List.of(
+                new Provenance.NormSource("body", "bn", "org.normlab.norm.bn.BatchNormProvider", null, "0.1.0-SNAPSHOT", sha),
+                new Provenance.NormSource("shortcut", "bn", "org.normlab.norm.bn.BatchNormProvider", null, "0.1.0-SNAPSHOT", sha)));
+    }
+
     private static List<String> fields(JsonNode node) {
         List<String> names = new java.util.ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.normlab.results.UserError;
 import org.normlab.experiments.wiring.CoreModule;
@@ -62,7 +63,8 @@ public class CommonOptions {
         }
         List<URL> jars = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
+            for (Path jar : files.filter(CommonOptions::isJarName).sorted().toList()) {
+                checkReadableJar(jar);
                 jars.add(jar.toUri().toURL());
             }
         } catch (MalformedURLException e) {
@@ -71,5 +73,38 @@ public class CommonOptions {
             throw new UserError(dir + ": cannot list plugin jars: " + e.getMessage());
         }
         return jars.isEmpty() ? parent : new URLClassLoader(jars.toArray(URL[]::new), parent);
+    }
+
+    /**
+     * The plugins folder's entries that are loaded: names ending in .jar (any case). Other files
+     * (a README.txt, notes) are left alone, as README.md says.
+     */
+    static boolean isJarName(Path file) {
+        return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jar");
+    }
+
+    /**
+     * A .jar in the plugins folder must open as a jar: a class loader would skip one that does
+     * not without a word, and the sweep would then run without the norms it was meant to have.
+     */
+    static void checkReadableJar(Path jar) {
+        String problem;
+        if (Files.isDirectory(jar)) {
+            problem = "is a folder, not a jar file";
+        } else if (!Files.isRegularFile(jar)) {
+            problem = Files.exists(jar, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.exists(jar)
+                    ? "is a link to nothing" : "is not a regular file";
+        } else if (!Files.isReadable(jar)) {
+            problem = "cannot be read (permissions)";
+        } else {
+            try (JarFile file = new JarFile(jar.toFile())) {
+                file.getManifest(); // reads the central directory and the manifest, as the class loader will
+                return;
+            } catch (IOException | SecurityException e) {
+                problem = "is not a readable jar (" + e.getMessage() + ")";
+            }
+        }
+        throw new UserError("plugin " + jar + " " + problem
+                + "; every *.jar in the plugins folder is loaded: replace it with a working build of the plugin, or move it out");
     }
 }

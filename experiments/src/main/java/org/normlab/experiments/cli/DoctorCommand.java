@@ -235,7 +235,7 @@ final class DoctorCommand implements Callable<Integer> {
             lines.add("folder " + dir + ": none (no such folder)");
         } else {
             try (Stream<Path> files = Files.list(dir)) {
-                List<Path> jars = files.filter(f -> f.toString().endsWith(".jar")).sorted().toList();
+                List<Path> jars = files.filter(CommonOptions::isJarName).sorted().toList();
                 lines.add("folder " + dir.toAbsolutePath().normalize() + ": " + jars.size() + " jar(s)");
             } catch (IOException e) {
                 throw new UserError(dir + ": cannot list plugin jars: " + e.getMessage());

@@ -75,6 +75,7 @@ public final class SweepLoader {
         if (file.hasNonNull("steps") && file.has("epochs")) {
             throw locator.error("/steps", "steps: set either epochs or steps, not both (steps: S trains exactly S optimizer steps)");
         }
+        checkTopLevelKeys(file);
         String name = requireName(file);
         List<Long> seeds = seeds(file);
         ObjectNode axes = grid.axes(file);
@@ -116,11 +117,30 @@ public final class SweepLoader {
 
     // ---- the sweep-level keys
 
+    /**
+     * Every top-level key is a sweep key or a setting. Checked before the required keys, so that
+     * a misspelt required key ({@code nmae:}) is reported as the unknown key it is, with the
+     * nearest valid one, rather than as the required key missing.
+     */
+    private void checkTopLevelKeys(ObjectNode file) {
+        List<String> known = new ArrayList<>(SWEEP_KEYS);
+        SettingsTree.defaults().fieldNames().forEachRemaining(known::add);
+        file.fieldNames().forEachRemaining(key -> {
+            if (!SWEEP_KEYS.contains(key) && SettingsTree.keyProblem(key) != null) {
+                throw locator.error("/" + Locator.escape(key) + "#key", String.format("unknown setting '%s'%s; known keys here: %s",
+                        key, org.normlab.norm.Spelling.hint(key, known), String.join(", ", known.stream().sorted().toList())));
+            }
+        });
+    }
+
     private String requireName(ObjectNode file) {
         JsonNode name = file.get("name");
-        if (name == null || !name.isTextual() || !name.asText().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-            throw locator.error(name == null ? "" : "/name",
-                    "'name' must be given: letters, digits, '.', '_' or '-' (it names the results folder)");
+        if (name == null) {
+            throw locator.error("", "'name' must be given: " + SweepName.ALLOWED);
+        }
+        String problem = SweepName.problem(name);
+        if (problem != null) {
+            throw locator.error("/name", "name: " + problem + "; " + SweepName.ALLOWED);
         }
         return name.asText();
     }

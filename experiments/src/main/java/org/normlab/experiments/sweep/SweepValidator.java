@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.HashMap;
 import java.util.Map;
+import org.normlab.experiments.wiring.DataSettingError;
 import org.normlab.results.UserError;
 import org.normlab.experiments.config.Located;
 import org.normlab.experiments.config.Sweep;
@@ -55,6 +56,8 @@ public final class SweepValidator {
             if (shape == null) {
                 try {
                     shape = data.probe(c.data());
+                } catch (DataSettingError e) {
+                    throw at(trial, locator, e.key(), e.getMessage());
                 } catch (UserError e) {
                     throw e;
                 } catch (RuntimeException e) {

@@ -73,21 +73,34 @@ public final class DefaultDataFactory implements DataFactory {
         int channels = d.channels() != null ? d.channels() : in.channels();
         ImageShape out = TransformPipeline.of(evalSteps(d, new double[channels], ones(channels)))
                 .outputShape(new ImageShape(channels, in.height(), in.width()));
-        int train = d.trainSubset() > 0 ? Math.min(d.trainSubset(), split.train().size()) : split.train().size();
-        int val = d.valSubset() > 0 ? Math.min(d.valSubset(), split.test().size()) : split.test().size();
-        if (d.trainSubset() > split.train().size()) {
-            throw new org.normlab.results.UserError(String.format(
-                    "data.train_subset: %d is more than the %d training images of %s",
-                    d.trainSubset(), split.train().size(), d.name()));
-        }
+        int train = subsetSize(d, "data.train_subset", d.trainSubset(), split.train().size(), "training");
+        int val = subsetSize(d, "data.val_subset", d.valSubset(), split.test().size(), "validation");
         return new Shape(out.channels(), out.height(), out.width(), split.train().numClasses(), train, val);
+    }
+
+    /**
+     * The images a subset setting takes from a split: all of them for 0, else the subset, which
+     * may not be more than the split holds (taking fewer than asked for would change the
+     * experiment without a word).
+     *
+     * @throws DataSettingError naming the key, its value and the split's size
+     */
+    private static int subsetSize(TrialConfig.DataConfig d, String key, int subset, int splitSize, String split) {
+        if (subset > splitSize) {
+            throw new DataSettingError(key, String.format(
+                    "%d is more than the %d %s images of %s; use at most %d, or 0 for all of them",
+                    subset, splitSize, split, d.name(), splitSize));
+        }
+        return subset > 0 ? subset : splitSize;
     }
 
     /** The dataset with subsets taken and channels adapted. */
     private DataSplit adapted(TrialConfig.DataConfig d, long seed) {
         DataSplit split = raw(d);
-        ImageSet train = d.trainSubset() > 0 ? split.train().subset(Math.min(d.trainSubset(), split.train().size()), seed) : split.train();
-        ImageSet val = d.valSubset() > 0 ? split.test().subset(Math.min(d.valSubset(), split.test().size()), seed) : split.test();
+        int trainSize = subsetSize(d, "data.train_subset", d.trainSubset(), split.train().size(), "training");
+        int valSize = subsetSize(d, "data.val_subset", d.valSubset(), split.test().size(), "validation");
+        ImageSet train = d.trainSubset() > 0 ? split.train().subset(trainSize, seed) : split.train();
+        ImageSet val = d.valSubset() > 0 ? split.test().subset(valSize, seed) : split.test();
         if (d.channels() != null) {
             train = train.toChannels(d.channels());
             val = val.toChannels(d.channels());

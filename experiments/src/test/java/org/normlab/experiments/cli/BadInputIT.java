@@ -9,6 +9,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,183 @@ class BadInputIT {
     @Test
     void unknownKeyWithTheNearestValidOne() throws Exception {
         contains(fails(edit("epochs: 1", "epoch: 1")), "s.yaml:3:1: unknown setting 'epoch' (did you mean 'epochs'?)");
+    }
+
+    /** Every required top-level key (only name: today), misspelt: the unknown key, not the missing one. */
+    @Test
+    void aMisspeltRequiredKeyIsAnUnknownKeyWithTheNearestValidOne() throws Exception {
+        String err = fails(edit("name: bad", "nmae: bad"));
+        contains(err, "s.yaml:1:1: unknown setting 'nmae' (did you mean 'name'?); known keys here: ");
+        assertFalse(err.contains("must be given"), err);
+        contains(fails(edit("name: bad", "Name: bad")), "s.yaml:1:1: unknown setting 'Name' (did you mean 'name'?)");
+        contains(fails(edit("seeds: [1]", "sedes: [1]")), "s.yaml:2:1: unknown setting 'sedes' (did you mean 'seeds'?)");
+        // truly missing, it must be given
+        contains(fails(edit("name: bad\n", "")), "'name' must be given: a sweep name is 1 to 100 letters, digits");
+    }
+
+    /**
+     * A name that is given but is no folder name: what is wrong with it and what is allowed, never
+     * "must be given" (SweepLoaderTest goes through every kind of bad name).
+     */
+    @Test
+    void aSweepNameThatIsGivenButInvalidSaysWhatIsWrongWithIt() throws Exception {
+        String allowed = "a sweep name is 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit";
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("name: ..", "s.yaml:1:7: name: '..' starts with '.' (a folder of its own: it would write outside runs/)");
+        cases.put("name: a/b", "s.yaml:1:7: name: 'a/b' contains '/' (a folder separator)");
+        cases.put("name: ''", "s.yaml:1:7: name: is empty");
+        cases.put("name:", "s.yaml:1:");
+        for (var c : cases.entrySet()) {
+            String err = fails(edit("name: bad", c.getKey()));
+            contains(err, c.getValue(), allowed);
+            assertFalse(err.contains("must be given"), err);
+        }
+        assertEquals(4, cases.size());
+        contains(fails(SWEEP, "--set", "name=a/b"), "--set name=a/b: name: 'a/b' contains '/'", allowed);
+    }
+
+    /** A .jar in the plugins folder that does not open as one stops the run, named; other files are left alone. */
+    @Test
+    void aPluginsFolderEntryNamedJarThatIsNoJarIsAnError() throws Exception {
+        Path good = plugins.resolve("identity/identity.jar");
+        byte[] jar = Files.readAllBytes(good);
+        record Bad(String name, java.util.function.Consumer<Path> make, String says) {}
+        List<Bad> cases = List.of(
+                new Bad("text.jar", at -> write(at, "not a jar\n".getBytes()), "is not a readable jar ("),
+                new Bad("truncated.jar", at -> write(at, java.util.Arrays.copyOf(jar, jar.length / 2)), "is not a readable jar ("),
+                new Bad("empty.jar", at -> write(at, new byte[0]), "is not a readable jar ("),
+                new Bad("folder.jar", BadInputIT::mkdirs, "is a folder, not a jar file"),
+                new Bad("UPPER.JAR", at -> write(at, "not a jar either\n".getBytes()), "is not a readable jar ("),
+                new Bad("dangling.jar", at -> link(at, at.resolveSibling("no-such-file")), "is a link to nothing"));
+        int n = 0;
+        for (Bad bad : cases) {
+            Path folder = Files.createDirectories(dir.resolve("p" + n++));
+            Files.copy(good, folder.resolve("identity.jar"));
+            bad.make().accept(folder.resolve(bad.name()));
+            contains(fails(SWEEP, "--plugins", folder.toString()), "error: plugin " + folder.resolve(bad.name()) + " " + bad.says(),
+                    "; every *.jar in the plugins folder is loaded: replace it with a working build of the plugin, or move it out");
+        }
+        assertEquals(6, n);
+        // the default folder, plugins/ in the working directory, the same, --dry-run too
+        Path work = Files.createDirectories(dir.resolve("work"));
+        copyTree(dir.resolve("p1"), work.resolve("plugins"));
+        Files.writeString(work.resolve("s.yaml"), SWEEP);
+        Jar.Run run = Jar.run(work, "s.yaml", "--dry-run");
+        assertEquals(2, run.exit(), run.all());
+        contains(run.err(), "error: plugin plugins/truncated.jar is not a readable jar");
+        assertFalse(Files.exists(work.resolve("runs")), "nothing written");
+
+        // files not named .jar are left alone: the run goes on with the jars
+        Path withReadme = Files.createDirectories(dir.resolve("readme"));
+        Files.copy(good, withReadme.resolve("identity.jar"));
+        Files.writeString(withReadme.resolve("README.txt"), "the plugins of this study\n");
+        Files.writeString(withReadme.resolve("identity.jar.sha256"), "abc\n");
+        Path file = dir.resolve("ok.yaml");
+        Files.writeString(file, edit("[bn]", "[identity]"));
+        Jar.Run ok = Jar.run(dir, file.toString(), "--dry-run", "--plugins", withReadme.toString());
+        assertEquals(0, ok.exit(), ok.all());
+    }
+
+    /** A subset larger than its split is refused before anything trains, for every data source. */
+    @Test
+    void aSubsetLargerThanItsSplitIsRefusedWithTheSplitsSize() throws Exception {
+        // synthetic: 64 training, 32 validation images
+        contains(fails(edit("batch_size: 16", "batch_size: 16\n  val_subset: 33")),
+                "s.yaml:7:15: data.val_subset: 33 is more than the 32 validation images of synthetic; use at most 32, or 0 for all of them");
+        contains(fails(edit("batch_size: 16", "batch_size: 16\n  train_subset: 65")),
+                "s.yaml:7:17: data.train_subset: 65 is more than the 64 training images of synthetic; use at most 64");
+        contains(fails(SWEEP, "--set", "data.val_subset=33"), "--set data.val_subset=33: data.val_subset: 33 is more than the 32");
+        contains(fails(SWEEP.replace("  norm.name: [bn]", "  norm.name: [bn]\n  data.val_subset: [8, 40]")),
+                "s.yaml:13:", "data.val_subset: 40 is more than the 32 validation images of synthetic");
+        Path exact = dir.resolve("exact.yaml");
+        Files.writeString(exact, edit("batch_size: 16", "batch_size: 16\n  train_subset: 64\n  val_subset: 32"));
+        assertEquals(0, Jar.run(dir, exact.toString(), "--dry-run").exit(), "the whole split is a valid subset");
+
+        // fashion-mnist and mix (fashion-mnist and its inverse): 3 training, 2 validation images
+        Path fashion = Files.createDirectories(dir.resolve("fashion"));
+        writeIdx(fashion.resolve("train-images-idx3-ubyte.gz"), 0x803, 3, true, false);
+        writeIdx(fashion.resolve("train-labels-idx1-ubyte.gz"), 0x801, 3, false, false);
+        writeIdx(fashion.resolve("t10k-images-idx3-ubyte.gz"), 0x803, 2, true, false);
+        writeIdx(fashion.resolve("t10k-labels-idx1-ubyte.gz"), 0x801, 2, false, false);
+        // cifar10 (binary version): 5 training batches of one image, 2 validation images
+        Path cifar = Files.createDirectories(dir.resolve("cifar/cifar-10-batches-bin"));
+        Files.writeString(cifar.resolve("batches.meta.txt"), "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n");
+        for (int b = 1; b <= 5; b++) {
+            Files.write(cifar.resolve("data_batch_" + b + ".bin"), cifarRecords(1, b));
+        }
+        Files.write(cifar.resolve("test_batch.bin"), cifarRecords(2, 0));
+        java.util.Map<String, String> sources = new java.util.LinkedHashMap<>();
+        sources.put("fashion-mnist", "name: fashion-mnist\n  path: " + fashion);
+        sources.put("mix", "name: mix\n  path: " + fashion);
+        sources.put("cifar10", "name: cifar10\n  path: " + cifar);
+        java.util.Map<String, int[]> sizes = java.util.Map.of("fashion-mnist", new int[] {3, 2}, "mix", new int[] {-1, -1},
+                "cifar10", new int[] {5, 2});
+        for (var source : sources.entrySet()) {
+            String sweep = edit("name: synthetic", source.getValue()).replace("batch_size: 16", "batch_size: 1");
+            int[] size = sizes.get(source.getKey());
+            if (size[0] < 0) { // mix: the split sizes are the mix's own; take them from the dry run's refusal of a huge subset
+                String err = fails(sweep.replace("batch_size: 1", "batch_size: 1\n  val_subset: 1000000"), "--dry-run");
+                contains(err, "data.val_subset: 1000000 is more than the ", " validation images of mix");
+                continue;
+            }
+            contains(fails(sweep.replace("batch_size: 1", "batch_size: 1\n  val_subset: " + (size[1] + 1)), "--dry-run"),
+                    "data.val_subset: " + (size[1] + 1) + " is more than the " + size[1] + " validation images of " + source.getKey());
+            contains(fails(sweep.replace("batch_size: 1", "batch_size: 1\n  train_subset: " + (size[0] + 1))),
+                    "data.train_subset: " + (size[0] + 1) + " is more than the " + size[0] + " training images of " + source.getKey());
+        }
+        assertEquals(3, sources.size());
+    }
+
+    /** n CIFAR binary records (label byte + 3072 pixels), labels from {@code first}. */
+    private static byte[] cifarRecords(int n, int first) {
+        byte[] out = new byte[n * 3073];
+        for (int i = 0; i < n; i++) {
+            out[i * 3073] = (byte) ((first + i) % 10);
+            for (int p = 1; p < 3073; p++) {
+                out[i * 3073 + p] = (byte) (p * 7 + i);
+            }
+        }
+        return out;
+    }
+
+    private static void write(Path file, byte[] bytes) {
+        try {
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void mkdirs(Path folder) {
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void link(Path link, Path target) {
+        try {
+            Files.createSymbolicLink(link, target);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var entries = Files.list(from)) {
+            for (Path p : entries.toList()) {
+                Path target = to.resolve(p.getFileName().toString());
+                if (Files.isSymbolicLink(p)) {
+                    Files.createSymbolicLink(target, Files.readSymbolicLink(p));
+                } else if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
     }
 
     @Test

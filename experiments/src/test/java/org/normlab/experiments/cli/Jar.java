@@ -35,9 +35,14 @@ final class Jar {
 
     /** Runs the jar with extra JVM options (e.g. -Dnormlab.crash=...). */
     static Run run(Path workDir, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        return runJar(JAR, workDir, jvmOptions, args);
+    }
+
+    /** Runs another fat jar (a copy or another build of {@link #JAR}). */
+    static Run runJar(Path jar, Path workDir, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile("jar-out", ".txt");
         Path err = Files.createTempFile("jar-err", ".txt");
-        Process p = start(workDir, jvmOptions, out, err, args);
+        Process p = start(jar, workDir, jvmOptions, out, err, args);
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("timed out: " + String.join(" ", args));
@@ -47,13 +52,18 @@ final class Jar {
 
     /** Starts the jar without waiting; stdout and stderr go to the given files. */
     static Process start(Path workDir, List<String> jvmOptions, Path out, Path err, String... args) throws IOException {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: run `mvn verify` (these tests run after package)");
+        return start(JAR, workDir, jvmOptions, out, err, args);
+    }
+
+    private static Process start(Path jar, Path workDir, List<String> jvmOptions, Path out, Path err, String... args)
+            throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run `mvn verify` (these tests run after package)");
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -84,7 +86,7 @@ class ProvenanceIT {
         JsonNode bn = result(dir, bnId).get("provenance").get("norms").get(0);
         assertEquals("org.normlab.norm.bn.BatchNormProvider", bn.get("class").asText(), bn.toString());
         assertTrue(bn.get("jar").isNull(), "bn is built in: " + bn);
-        assertTrue(bn.get("sha256").isNull(), bn.toString());
+        assertEquals(sha256(Jar.JAR), bn.get("sha256").asText(), "a built-in norm records NormLab's fat jar: " + bn);
 
         Jar.Run same = Jar.run(work, "prov.yaml", "--out", "runs");
         assertEquals(0, same.exit(), same.all());
@@ -124,6 +126,59 @@ class ProvenanceIT {
         assertEquals(secondSha, after.get("sha256").asText());
         assertFalse(Files.exists(dir.resolve("stale.json")), "nothing is stale after the rerun");
         assertFalse(Files.readString(dir.resolve("report/report.md")).contains("Stale trials"));
+    }
+
+    /**
+     * A built-in norm records the SHA-256 of the fat jar that ran it: the same jar again reuses the
+     * result; another build of NormLab (here the same jar with one more entry, as a rebuild whose
+     * version and commit say nothing new would be) makes it stale, and --rerun-stale reruns it.
+     */
+    @Test
+    void anotherBuildOfNormLabMakesItsBuiltInNormsTrialsStale() throws Exception {
+        Path first = work.resolve("normlab-a.jar");
+        Files.copy(Jar.JAR, first);
+        Path rebuilt = work.resolve("normlab-b.jar");
+        Files.copy(Jar.JAR, rebuilt);
+        try (FileSystem zip = FileSystems.newFileSystem(rebuilt)) {
+            Files.writeString(zip.getPath("rebuilt.txt"), "another build\n");
+        }
+        String firstSha = sha256(first);
+        String rebuiltSha = sha256(rebuilt);
+        assertNotEquals(firstSha, rebuiltSha);
+        Files.writeString(work.resolve("bn.yaml"), SWEEP.replace("name: prov", "name: bn").replace("[bn, half-bn]", "[bn]"));
+
+        Jar.Run ran = Jar.runJar(first, work, List.of(), "bn.yaml", "--out", "runs");
+        assertEquals(0, ran.exit(), ran.all());
+        Path dir = work.resolve("runs/bn");
+        String id = new ObjectMapper().readTree(dir.resolve("trials.json").toFile()).get(0).get("trial_id").asText();
+        JsonNode norms = result(dir, id).get("provenance").get("norms");
+        assertEquals(2, norms.size(), norms.toString());
+        for (JsonNode n : norms) {
+            assertTrue(n.get("jar").isNull(), "built in: " + n);
+            assertEquals(firstSha, n.get("sha256").asText(), n.toString());
+        }
+        String finishedAt = result(dir, id).get("finished_at").asText();
+
+        Jar.Run same = Jar.runJar(first, work, List.of(), "bn.yaml", "--out", "runs");
+        assertEquals(0, same.exit(), same.all());
+        assertTrue(line(same.out(), id).contains("already completed, skipped"), same.out());
+        assertFalse(same.out().contains("stale"), same.out());
+        assertFalse(Files.exists(dir.resolve("stale.json")));
+
+        Jar.Run other = Jar.runJar(rebuilt, work, List.of(), "bn.yaml", "--out", "runs");
+        assertEquals(0, other.exit(), other.all());
+        String staleLine = line(other.out(), id);
+        assertTrue(staleLine.contains("already completed but stale: body: bn (org.normlab.norm.bn.BatchNormProvider, built in, sha256 "
+                + firstSha.substring(0, 12) + ") is now bn (org.normlab.norm.bn.BatchNormProvider, built in, sha256 "
+                + rebuiltSha.substring(0, 12) + ")"), other.out());
+        assertEquals(finishedAt, result(dir, id).get("finished_at").asText(), "a stale trial is not rerun");
+        assertEquals(List.of(id), fieldNames(new ObjectMapper().readTree(dir.resolve("stale.json").toFile())));
+
+        Jar.Run rerun = Jar.runJar(rebuilt, work, List.of(), "bn.yaml", "--out", "runs", "--rerun-stale");
+        assertEquals(0, rerun.exit(), rerun.all());
+        assertEquals(1, count(rerun.out(), "epoch 1 "), "the stale trial trained again: " + rerun.out());
+        assertEquals(rebuiltSha, result(dir, id).get("provenance").get("norms").get(0).get("sha256").asText());
+        assertFalse(Files.exists(dir.resolve("stale.json")), "nothing is stale after the rerun");
     }
 
     private static JsonNode result(Path dir, String id) throws Exception {

@@ -24,12 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
  * The script that {@code slurm} generates, submitted to a real Slurm cluster (the single-node one
  * that .ci/slurm-up starts on localhost) as a 2-task array of the smoke sweep: merged, its shards
  * give exactly the results of a serial {@code --threads 1} run, also when one task is stopped
- * with SIGTERM in the middle of a trial and requeued. Skipped, saying so, where no Slurm answers.
+ * with SIGTERM in the middle of a trial and requeued. The script asks for memory ({@code --mem}),
+ * which the cluster must grant (.ci/slurm-up declares the node's memory). Skipped, saying so,
+ * where no Slurm answers.
  */
 class SlurmClusterIT {
 
     /** Ten short epochs: a trial lasts a few seconds, long enough to be stopped in its middle. */
     private static final String EPOCHS = "epochs=10";
+    /** Each task's --mem: small enough for any CI machine, and refused by a node that declares no memory. */
+    private static final String MEM = "1G";
     private static final Duration JOB_LIMIT = Duration.ofMinutes(4);
 
     @TempDir static Path work;
@@ -95,8 +99,9 @@ class SlurmClusterIT {
     private static Path generate(String name) throws Exception {
         Path script = work.resolve(name + ".sbatch");
         Jar.Run gen = Jar.run(work, "slurm", Jar.sweep("smoke.yaml"), "--shards", "2", "--out", name, "--cpus-per-task", "1",
-                "--set", EPOCHS, "--file", script.toString());
+                "--mem", MEM, "--set", EPOCHS, "--file", script.toString());
         assertEquals(0, gen.exit(), gen.all());
+        assertTrue(Files.readString(script).contains("\n#SBATCH --mem=" + MEM + "\n"), Files.readString(script));
         return script;
     }
 
@@ -106,6 +111,8 @@ class SlurmClusterIT {
         String job = r.out().strip().split(";")[0];
         assertTrue(job.matches("\\d+"), r.out());
         submitted.add(job);
+        // The cluster took the script's --mem (a node that declares no memory refuses it at sbatch).
+        assertTrue(scontrol(job).contains("MinMemoryNode=" + MEM), scontrol(job));
         return job;
     }
 

@@ -123,6 +123,48 @@ class SweepLoaderTest {
     }
 
     @Test
+    void aMisspeltRequiredKeyIsReportedAsAnUnknownKeyNotAsMissing() {
+        String e = error(SWEEP.replace("name: demo", "nmae: demo"));
+        assertTrue(e.startsWith("s.yaml:1:1: unknown setting 'nmae' (did you mean 'name'?); known keys here: "), e);
+        assertTrue(e.contains("description, device, epochs,") && !e.contains("must be given"), e);
+        // also when another key comes first, and for the sweep-level keys that are not required
+        e = error(SWEEP.replace("epochs: 3", "epochs: 3\nnaem: demo").replace("name: demo\n", ""));
+        assertTrue(e.startsWith("s.yaml:3:1: unknown setting 'naem' (did you mean 'name'?)"), e);
+        e = error(SWEEP.replace("seeds:", "seds:"));
+        assertTrue(e.startsWith("s.yaml:2:1: unknown setting 'seds' (did you mean 'seeds'?)"), e);
+    }
+
+    @Test
+    void aGivenButInvalidNameSaysWhatIsWrongAndWhatIsAllowed() {
+        String allowed = "; a sweep name is 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit";
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("..", "s.yaml:1:7: name: '..' starts with '.' (a folder of its own: it would write outside runs/)");
+        cases.put(".", "s.yaml:1:7: name: '.' starts with '.' (a folder of its own");
+        cases.put("a/b", "s.yaml:1:7: name: 'a/b' contains '/' (a folder separator)");
+        cases.put("'a\\b'", "s.yaml:1:7: name: 'a\\b' contains '\\' (a folder separator on Windows)");
+        cases.put("''", "s.yaml:1:7: name: is empty");
+        cases.put("\"\"", "s.yaml:1:7: name: is empty");
+        cases.put("", "s.yaml:1:6: name: has no value");
+        cases.put("-x", "s.yaml:1:7: name: '-x' starts with '-'");
+        cases.put("a b", "s.yaml:1:7: name: 'a b' contains a space");
+        cases.put("caf\u00e9", "s.yaml:1:7: name: 'caf\u00e9' contains '\u00e9'");
+        cases.put("12", "s.yaml:1:7: name: '12' is a number, not a name (quote it to use it as one: name: \"12\")");
+        cases.put("true", "s.yaml:1:7: name: 'true' is a boolean, not a name");
+        cases.put("{a: 1}", "s.yaml:1:7: name: is a mapping, not a name");
+        cases.put("x".repeat(101), "s.yaml:1:7: name: is 101 characters long");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            String e = error(SWEEP.replace("name: demo", "name: " + c.getKey()).replace("name: \n", "name:\n"));
+            assertTrue(e.startsWith(c.getValue()) && e.endsWith(allowed + ", e.g. name: noise-2 (it names the results folder)"), c.getKey() + " -> " + e);
+        }
+        assertEquals(14, cases.size());
+        assertEquals("x".repeat(100), parse(SWEEP.replace("name: demo", "name: " + "x".repeat(100))).name());
+        assertEquals("a.b_c-1", parse(SWEEP.replace("name: demo", "name: a.b_c-1")).name());
+        assertEquals("12", parse(SWEEP.replace("name: demo", "name: '12'")).name());
+        String e = error(SWEEP, "name=..");
+        assertTrue(e.startsWith("--set name=..: name: '..' starts with '.'"), e);
+    }
+
+    @Test
     void badSetArgumentsAreRejected() {
         assertTrue(error(SWEEP, "epochs").startsWith("--set epochs: expected key=value"));
         String e = error(SWEEP, "data.batchsize=3");
