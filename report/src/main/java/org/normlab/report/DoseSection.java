@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
  * The report's lead, for a sweep with {@code report.dose_response}: the dose–response figure,
  * each family's primary statistic ({@link DoseSlopes}), then the compact pivot table (norms as columns, attack × strength × the other settings as
  * rows) and each norm's difference from bn with its Welch 95% interval in the same layout, and
- * those differences' Holm-adjusted p-values ({@link DoseDifferenceTests}).
+ * those differences' Holm-adjusted p-values ({@link DoseDifferenceTests}); for a family with
+ * dataset components (mix), the accuracy per component ({@link DoseComponents}).
  */
 final class DoseSection {
 
@@ -37,6 +38,7 @@ final class DoseSection {
         s.pivot();
         s.differences();
         DoseDifferenceTests.build(report.dose(), doc);
+        DoseComponents.build(report.dose(), doc);
     }
 
     private void notes() {
