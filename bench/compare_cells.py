@@ -3,7 +3,8 @@
   /usr/bin/python3 bench/compare_cells.py A.csv B.csv [--labels "A,B"] [--tolerance 0.02] [--csv OUT.csv]
 
 A and B are NormLab results.csv files or bench/noise_parity.py's parity.csv. Only completed trials
-without an attack count (an `attack` column, where there is one, must be `none`); a cell is a
+without an attack count (an `attack` column, where there is one, must be `none`; with --attack L,
+it must be L, e.g. constant-1 for noise_parity.py --constant's rows); a cell is a
 (norm, batch) pair (the `batch` or `batch_size` column). Per cell: final_val_acc as mean +- sample
 std (n-1) in A and in B, B - A with Welch's 95% t-interval (SciPy: Debian's python3-scipy), and,
 with --tolerance T, whether |B - A| <= T (the convergence check: within 2 points of twice the budget).
@@ -18,11 +19,11 @@ report shows every checks/*.csv as a table (then rerun `report RUNS/noise`).
 import argparse, csv, statistics, sys
 from scipy import stats
 
-def cells(path):
+def cells(path, attack='none'):
     by = {}
     with open(path, newline='') as f:
         for row in csv.DictReader(f):
-            if row.get('status') != 'completed' or row.get('attack', 'none') != 'none':
+            if row.get('status') != 'completed' or row.get('attack', 'none') != attack:
                 continue
             batch = int(row.get('batch') or row['batch_size'])
             by.setdefault((row['norm'], batch), []).append(float(row['final_val_acc']))
@@ -46,12 +47,13 @@ def welch(a, b):
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument('a'); p.add_argument('b')
 p.add_argument('--labels', default='A,B'); p.add_argument('--tolerance', type=float); p.add_argument('--csv')
+p.add_argument('--attack', default='none', help='the attack column\'s value of the trials to compare (default none)')
 args = p.parse_args()
 la, lb = args.labels.split(',')
-A, B = cells(args.a), cells(args.b)
+A, B = cells(args.a, args.attack), cells(args.b, args.attack)
 common = sorted(set(A) & set(B), key=lambda k: (k[0] != 'bn', k[0], k[1]))
 if not common:
-    sys.exit('no (norm, batch) cell without attack is in both files: %s vs %s' % (sorted(A), sorted(B)))
+    sys.exit('no (norm, batch) cell with attack %s is in both files: %s vs %s' % (args.attack, sorted(A), sorted(B)))
 header = ['norm', 'batch', la, lb, '%s − %s [95%% CI]' % (lb, la)] + ([] if args.tolerance is None else ['within %g' % args.tolerance])
 rows = []
 for key in common:

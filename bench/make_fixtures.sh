@@ -8,6 +8,10 @@ gen() { out=$1; shift; /usr/bin/python3 bench/make_fixture.py "$@" --out "$out";
 F=norm-bn/src/test/resources/fixtures
 gen $F/bn-2x5x3x7.json --kind bn --module 'torch.nn.BatchNorm2d(5)' --shape 2,5,3,7
 
+# iebn with gate: fixed is BatchNorm2d with weight gamma * sigmoid(-1): derived exactly from the bn fixture
+/usr/bin/python3 bench/derive_iebn_fixed_fixture.py $F/bn-2x5x3x7.json norm-iebn/src/test/resources/fixtures/iebn-fixed-2x5x3x7.json
+echo "wrote norm-iebn/src/test/resources/fixtures/iebn-fixed-2x5x3x7.json"
+
 F=norm-group/src/test/resources/fixtures
 gen $F/gn-2x8x5x5.json --kind gn --options '{"groups": 4}' --module 'torch.nn.GroupNorm(4, 8)' --shape 2,8,5,5
 gen $F/gn-1x6x7x3.json --kind gn --options '{"groups": 3}' --module 'torch.nn.GroupNorm(3, 6)' --shape 1,6,7,3

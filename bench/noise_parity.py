@@ -2,7 +2,7 @@
 """PyTorch parity run of a sweep's no-attack recipe (issue 19), on Debian's python3-torch:
 
   /usr/bin/python3 bench/noise_parity.py sweeps/noise.yaml [--set KEY=VALUE]... [--out DIR]
-      [--norms bn,iebn] [--threads 2] [--defaults FILE] [--dry-run] [--verbose]
+      [--norms bn,iebn] [--constant] [--threads 2] [--defaults FILE] [--dry-run] [--verbose]
 
 The recipe is read as NormLab reads it: experiments' defaults.yaml, then the sweep file, then
 --set (same keys, same spelling: --set epochs=1, --set seeds=[1], --set grid.data.batch_size=[16]).
@@ -13,8 +13,12 @@ fan_out = kaiming_normal_ fan_out relu as torchvision, pytorch = nn.Conv2d's def
 classifier as nn.Linear's default, as NormLab), SGD with weight decay on every parameter (norm
 parameters included, as NormLab's Sgd), the schedule per step as NormLab's LrSchedule, cross-entropy,
 drop_last when the set holds two batches. Not matched: the random streams (init draws, shuffling).
+--constant adds the same norms' points under the constant attack at its strongest dose (x_hat ->
+a x_hat + b in every norm layer before the affine and iebn's gate, in eval too with eval: true),
+and iebn with norm.options gate: fixed (noise.yaml's iebn_fixed) keeps w = 0, b = -1 out of SGD.
 
-Writes to --out (default runs/<name>-pytorch-parity): parity.csv (one row per trial), summary.csv
+Writes to --out (default runs/<name>-pytorch-parity): parity.csv (one row per trial; norm and attack
+as results.csv names them, e.g. iebn_fixed and constant-1), summary.csv
 and parity.md (per grid point: the final val accuracy per seed, mean +- sample std, ddof 1).
 A setting this script cannot reproduce is refused with its key and where it was set."""
 import argparse
@@ -35,8 +39,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import normlab_data  # noqa: E402
-from normlab_recipe import RecipeError, load_points, lr_schedule  # noqa: E402
-from pytorch_peer import cifar_resnet  # noqa: E402
+from normlab_recipe import RecipeError, constant_attack, load_points, lr_schedule  # noqa: E402
+from pytorch_peer import IEBN, cifar_resnet  # noqa: E402
 
 DEFAULTS = os.path.join(ROOT, 'experiments/src/main/resources/org/normlab/experiments/config/defaults.yaml')
 FASHION = '/usr/share/datasets/fashion-mnist'
@@ -68,18 +72,40 @@ class TrialData:
 
 
 def build_model(r, channels):
-    """NormLab's cifar_resnet (basic units) with the recipe's norm, its options and model.init."""
+    """NormLab's cifar_resnet (basic units) with the recipe's norm, its options (iebn's gate: fixed
+    freezes w = 0, b = -1), the constant attack where the point has it, and model.init."""
     m = r['model']
     kind = r['norm']['name']
     net = cifar_resnet((m['depth'] - 2) // 6, 'B' if m['shortcut'] == 'B' else 'A', channels, kind=kind)
     options = r['norm']['options'] or {}
+    attack = constant_attack(r)
     for module in net.modules():
         if isinstance(module, nn.BatchNorm2d):  # bn itself, and iebn's statistics
             module.eps = float(options.get('eps', 1e-5))
             module.momentum = float(options.get('momentum', 0.1))
+            if attack:
+                module.register_forward_hook(constant_hook(*attack))
+        if isinstance(module, IEBN) and options.get('gate') == 'fixed':
+            module.w.requires_grad_(False)  # out of training: no gradient, no SGD step, no weight decay
+            module.b.requires_grad_(False)
         if isinstance(module, nn.Conv2d) and m['init'] == 'fan_out':
             nn.init.kaiming_normal_(module.weight, mode='fan_out', nonlinearity='relu')
     return net
+
+
+def constant_hook(a, b, in_eval):
+    """NormLab's constant attack, x_hat -> a * x_hat + b at the batch-normalized step, before the
+    affine (and iebn's gate, which multiplies the step's output): on a BatchNorm2d's output
+    y = gamma * x_hat + beta that is a * y + (1 - a) * beta + b * gamma; on iebn's affine-free
+    statistics step, a * x_hat + b. In training, and in eval too with eval: true."""
+    def hook(module, inputs, out):
+        if not (module.training or in_eval):
+            return out
+        if module.weight is None:
+            return out * a + b
+        v = (1, -1) + (1,) * (out.dim() - 2)
+        return out * a + (1 - a) * module.bias.view(v) + b * module.weight.view(v)
+    return hook
 
 
 def evaluate(net, x, y, batch):
@@ -96,7 +122,7 @@ def train_trial(r, seed, data):
     torch.manual_seed(seed)
     net = build_model(r, data.x.shape[1])
     o = r['optimizer']
-    opt = torch.optim.SGD(net.parameters(), lr=o['lr'], momentum=o['momentum'], nesterov=o['nesterov'],
+    opt = torch.optim.SGD([p for p in net.parameters() if p.requires_grad], lr=o['lr'], momentum=o['momentum'], nesterov=o['nesterov'],
                           weight_decay=o['weight_decay'])
     crit = nn.CrossEntropyLoss(label_smoothing=r['loss']['label_smoothing'])
     lr_at = lr_schedule(r)
@@ -134,7 +160,8 @@ def describe(values):
 
 def write_outputs(out, name, trials, header_lines):
     os.makedirs(out, exist_ok=True)
-    columns = ['norm', 'batch_size', 'depth', 'init', 'point', 'seed', 'final_val_acc', 'steps', 'status', 'wall_s']
+    columns = ['norm', 'batch_size', 'depth', 'init', 'point', 'seed', 'final_val_acc', 'steps', 'status', 'wall_s',
+               'attack']
     with open(os.path.join(out, 'parity.csv'), 'w', newline='') as f:
         w = csv.DictWriter(f, columns)
         w.writeheader()
@@ -154,7 +181,8 @@ def write_outputs(out, name, trials, header_lines):
                            extrasaction='ignore')
         w.writeheader()
         w.writerows(rows)
-    md = ['# PyTorch parity: %s, no attack' % name, ''] + header_lines + [
+    attacks = sorted({t['attack'] for t in trials} - {'none'})
+    md = ['# PyTorch parity: %s, no attack%s' % (name, ''.join(', ' + a for a in attacks)), ''] + header_lines + [
         '', '| norm | batch | depth | init | grid point | final val acc per seed | mean ± std (n−1) |',
         '|---|---:|---:|---|---|---|---|']
     md += ['| %s | %s | %s | %s | %s | %s | %s |' % (r['norm'], r['batch_size'], r['depth'], r['init'], r['point'],
@@ -171,14 +199,17 @@ def main(argv):
     p.add_argument('sweep', help='the sweep file, e.g. sweeps/noise.yaml')
     p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='as NormLab\'s --set')
     p.add_argument('--defaults', default=DEFAULTS, help='NormLab\'s defaults.yaml (default: experiments\')')
-    p.add_argument('--norms', default='bn,iebn', help='norm.name values to run (default bn,iebn)')
+    p.add_argument('--norms', default='bn,iebn', help='norm.name values to run (default bn,iebn; iebn includes '
+                   'iebn with gate: fixed, e.g. noise.yaml\'s iebn_fixed)')
+    p.add_argument('--constant', action='store_true', help='also the constant attack at its strongest dose (the '
+                   'grid\'s largest attack.options.b) for the same norms')
     p.add_argument('--out', help='output folder (default runs/<name>-pytorch-parity)')
     p.add_argument('--threads', type=int, default=2, help='torch threads (default 2)')
     p.add_argument('--dry-run', action='store_true', help='print the trials and their recipe, train nothing')
     p.add_argument('--verbose', action='store_true', help='stack traces on errors')
     a = p.parse_args(argv)
     try:
-        name, seeds, points = load_points(a.sweep, a.set, a.defaults, a.norms.split(','))
+        name, seeds, points = load_points(a.sweep, a.set, a.defaults, a.norms.split(','), a.constant)
     except RecipeError as e:
         if a.verbose:
             raise
@@ -193,9 +224,10 @@ def main(argv):
                                                            time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), commit())]
     for label, r in points:
         d, o = r['data'], r['optimizer']
-        print('%s: norm %s, batch %d, depth %d, init %s, %d steps (%s), train_subset %s, val_subset %s, size %s, '
+        print('%s: norm %s%s, batch %d, depth %d, init %s, %d steps (%s), train_subset %s, val_subset %s, size %s, '
               'lr %s (scaling %s), momentum %s, wd %s, schedule %s' % (
-                  label, r['norm']['name'], d['batch_size'], r['model']['depth'], r['model']['init'], planned_steps(r),
+                  label, r['norm']['name'], ''.join(' %s %s' % kv for kv in (r['norm']['options'] or {}).items())
+                  + (' under constant(a=%s, b=%s, eval=%s)' % constant_attack(r) if constant_attack(r) else ''), d['batch_size'], r['model']['depth'], r['model']['init'], planned_steps(r),
                   ('steps budget' if r['steps'] else 'epochs %d' % r['epochs']), d['train_subset'], d['val_subset'],
                   d['size'], o['lr'], o['lr_scaling'], o['momentum'], o['weight_decay'], r['schedule']['name']),
               file=sys.stderr)
@@ -216,7 +248,7 @@ def main(argv):
                 cache[key] = TrialData(d, seed, raw)
             start = time.time()
             acc, steps, status = train_trial(r, seed, cache[key])
-            trials.append(dict(norm=r['norm']['name'], batch_size=d['batch_size'], depth=r['model']['depth'],
+            trials.append(dict(norm=norm_label(r), attack=attack_label(r), batch_size=d['batch_size'], depth=r['model']['depth'],
                                init=r['model']['init'], point=label, seed=seed, final_val_acc=acc, steps=steps,
                                status=status, wall_s='%.1f' % (time.time() - start)))
             print('%s seed %d: %s after %d steps, final_val_acc %.4f (%.0f s)'
@@ -224,6 +256,16 @@ def main(argv):
     out = a.out or os.path.join(ROOT, 'runs', name + '-pytorch-parity')
     print(write_outputs(out, name, trials, header))
     print('wrote %s/{parity.md,parity.csv,summary.csv}' % out, file=sys.stderr)
+
+
+def norm_label(r):
+    """The norm as NormLab's results.csv names it: a named norm axis' label (iebn_fixed), else norm.name."""
+    return str(r['_labels'].get('norm', r['norm']['name']))
+
+
+def attack_label(r):
+    """The attack as results.csv names it: a named attack axis' label (constant-1), else attack.name."""
+    return str(r['_labels'].get('attack', r['attack']['name']))
 
 
 def planned_steps(r):

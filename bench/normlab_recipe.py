@@ -2,8 +2,9 @@
 defaults.yaml, deep-merged with the file (option maps replace), --set overrides, the grid
 expanded in axis order (lists of values, or named values setting dotted keys), exclude applied.
 Also NormLab's learning-rate schedule (TrialModule.schedule, LrSchedule). For the parity run,
-load_points keeps the no-attack points of the asked norms and refuses any setting the PyTorch
-run cannot reproduce, naming its key and where it was set."""
+load_points keeps the no-attack points of the asked norms (and, asked, their constant-attack
+points at the strongest dose) and refuses any setting the PyTorch run cannot reproduce, naming
+its key and where it was set."""
 import copy
 import math
 
@@ -118,8 +119,10 @@ def excluded(entry, labels, settings):
     return all((settings[k] if k in settings else labels.get(k)) == v for k, v in entry.items())
 
 
-def load_points(path, sets, defaults_path, norms):
-    """(name, seeds, [(label, resolved settings)]) of the no-attack points of these norms."""
+def load_points(path, sets, defaults_path, norms, strongest_constant=False):
+    """(name, seeds, [(label, resolved settings)]) of the no-attack points of these norms; with
+    strongest_constant also their points under the constant attack at its strongest dose (the
+    largest attack.options.b of the grid's constant points; a, b and eval as the point sets them)."""
     with open(defaults_path) as f:
         defaults = yaml.safe_load(f)
     try:
@@ -136,19 +139,24 @@ def load_points(path, sets, defaults_path, norms):
     seeds = file.get('seeds', [0])
     base = copy.deepcopy(defaults)
     merge(base, {k: v for k, v in file.items() if k not in SWEEP_KEYS})
-    points = []
+    points, constant = [], []
     for labels, settings in expand(file.get('grid') or file.get('parameters') or {}):
         if any(excluded(e, labels, settings) for e in file.get('exclude') or []):
             continue
         resolved = copy.deepcopy(base)
         for k, v in settings.items():
             set_dotted(resolved, k, copy.deepcopy(v))
-        if resolved['attack']['name'] != 'none' or resolved['data']['name'] == 'mix' \
-                or resolved['norm']['name'] not in norms:
+        attack = resolved['attack']['name']
+        if attack not in ('none', 'constant') or resolved['data']['name'] == 'mix' \
+                or resolved['norm']['name'] not in norms or attack == 'constant' and not strongest_constant:
             continue
         check(resolved, lambda key: located.where(key, sets))
         label = ', '.join('%s=%s' % kv for kv in labels.items()) or 'base'
-        points.append((label, resolved))
+        resolved['_labels'] = dict(labels)  # the norm and attack as NormLab's results.csv names them
+        (constant if attack == 'constant' else points).append((label, resolved))
+    if constant:
+        strongest = max(constant_b(r) for _, r in constant)
+        points += [(label, r) for label, r in constant if constant_b(r) == strongest]
     if not points:
         raise RecipeError('grid', 'no grid point without attack (attack.name none, data.name not mix) for the '
                           'norms %s' % ', '.join(norms), path)
@@ -178,10 +186,32 @@ def check(r, where):
             and r['model']['block'] == 'auto':
         raise RecipeError('model.depth', '%r: the PyTorch run builds basic units only, depth 6n+2 (8, 14, 20, '
                           '...; from 164 on only where auto picks basic units)' % depth, where('model.depth'))
-    extra = set(r['norm']['options'] or {}) - {'eps', 'momentum'}
+    allowed = {'eps', 'momentum'} | ({'gate'} if r['norm']['name'] == 'iebn' else set())
+    extra = set(r['norm']['options'] or {}) - allowed
     if extra:
-        raise RecipeError('norm.options', '%s not reproduced; allowed: eps, momentum' % ', '.join(sorted(extra)),
+        raise RecipeError('norm.options', '%s not reproduced; allowed: %s' % (', '.join(sorted(extra)), ', '.join(sorted(allowed))),
                           where('norm.options'))
+    if (r['norm']['options'] or {}).get('gate', 'adaptive') not in ('adaptive', 'fixed'):
+        raise RecipeError('norm.options.gate', '%r: allowed: adaptive, fixed' % r['norm']['options']['gate'],
+                          where('norm.options'))
+    if r['attack']['name'] == 'constant':
+        extra = set(r['attack']['options'] or {}) - {'a', 'b', 'eval'}
+        if extra:
+            raise RecipeError('attack.options', '%s not reproduced for the constant attack; allowed: a, b, eval'
+                              % ', '.join(sorted(extra)), where('attack.options'))
+
+
+def constant_b(r):
+    """The constant attack's b as NormLab's ConstantNoiseProvider defaults it (0.5)."""
+    return float((r['attack']['options'] or {}).get('b', 0.5))
+
+
+def constant_attack(r):
+    """(a, b, in eval) of a constant-attack point, NormLab's defaults (1.5, 0.5, false) filled in; None without attack."""
+    if r['attack']['name'] != 'constant':
+        return None
+    o = r['attack']['options'] or {}
+    return float(o.get('a', 1.5)), constant_b(r), bool(o.get('eval', False))
 
 
 def lr_schedule(r):

@@ -161,6 +161,71 @@ def test_cosine_per_step_as_normlab():
     assert abs(normlab_recipe.lr_schedule(r)(0, 0) - 0.05 / 8) < 1e-15
 
 
+CONSTANT_SWEEP = """name: c
+seeds: [1]
+epochs: 1
+data: {train_subset: 200, val_subset: 100}
+model: {depth: 8, shortcut: A}
+grid:
+  norm:
+    bn: {norm.name: bn}
+    iebn: {norm.name: iebn}
+    iebn_fixed: {norm.name: iebn, norm.options: {gate: fixed}}
+    gn: {norm.name: gn}
+  attack:
+    none: {}
+    constant-0.5: {attack.name: constant, attack.options: {a: 1.5, b: 0.5, eval: true}}
+    constant-1: {attack.name: constant, attack.options: {a: 2.0, b: 1.0, eval: true}}
+  data.batch_size: [16]
+exclude:
+  - {norm: gn, attack.name: constant}
+"""
+
+
+def test_recipe_adds_the_strongest_constant_dose_only_when_asked():
+    _, _, plain = normlab_recipe.load_points(sweep_file(CONSTANT_SWEEP), [], noise_parity.DEFAULTS, ['bn', 'iebn'])
+    assert [noise_parity.norm_label(r) + '/' + noise_parity.attack_label(r) for _, r in plain] == [
+        'bn/none', 'iebn/none', 'iebn_fixed/none']
+    _, _, points = normlab_recipe.load_points(sweep_file(CONSTANT_SWEEP), [], noise_parity.DEFAULTS, ['bn', 'iebn'], True)
+    got = [noise_parity.norm_label(r) + '/' + noise_parity.attack_label(r) for _, r in points]
+    assert got == ['bn/none', 'iebn/none', 'iebn_fixed/none', 'bn/constant-1', 'iebn/constant-1',
+                   'iebn_fixed/constant-1'], got
+    assert normlab_recipe.constant_attack(points[-1][1]) == (2.0, 1.0, True)
+    assert points[-1][1]['norm']['options'] == {'gate': 'fixed'}
+
+
+def test_the_constant_hook_is_normlabs_attack_before_the_affine():
+    torch.manual_seed(3)
+    x = (0.5 + 2 * torch.randn(4, 3, 5, 5, dtype=torch.float64))
+    mean = x.mean(dim=(0, 2, 3), keepdim=True)
+    var = x.var(dim=(0, 2, 3), unbiased=False, keepdim=True)
+    x_hat = (x - mean) / torch.sqrt(var + 1e-5)
+    bn = nn.BatchNorm2d(3).double()
+    with torch.no_grad():
+        bn.weight.copy_(torch.tensor([0.5, 1.5, -2.0]))
+        bn.bias.copy_(torch.tensor([0.1, -0.3, 0.7]))
+    bn.register_forward_hook(noise_parity.constant_hook(2.0, 1.0, False))
+    g, b = bn.weight.view(1, -1, 1, 1), bn.bias.view(1, -1, 1, 1)
+    assert torch.allclose(bn(x), g * (2.0 * x_hat + 1.0) + b, atol=1e-12)
+    bn.eval()  # eval: false leaves evaluation clean
+    clean = (x - bn.running_mean.view(1, -1, 1, 1)) / torch.sqrt(bn.running_var.view(1, -1, 1, 1) + 1e-5)
+    assert torch.allclose(bn(x), g * clean + b, atol=1e-12)
+    # iebn with its gate fixed: the attacked x_hat times sigmoid(-1) * gamma, plus beta; w and b get no gradient
+    r = recipe()
+    r['norm'] = {'name': 'iebn', 'options': {'gate': 'fixed'}}
+    r['attack'] = {'name': 'constant', 'options': {'a': 2.0, 'b': 1.0, 'eval': True}}
+    net = noise_parity.build_model(r, 3).double()
+    iebn = [m for m in net.modules() if isinstance(m, noise_parity.IEBN)]
+    assert len(iebn) == 19 and all(not m.w.requires_grad and not m.b.requires_grad for m in iebn)
+    x16 = 0.5 + 2 * torch.randn(4, 16, 5, 5, dtype=torch.float64)  # the stem's iebn has 16 channels
+    x16_hat = (x16 - x16.mean(dim=(0, 2, 3), keepdim=True)) / torch.sqrt(
+        x16.var(dim=(0, 2, 3), unbiased=False, keepdim=True) + 1e-5)
+    assert torch.allclose(iebn[0](x16), (2.0 * x16_hat + 1.0) * (1 / (1 + math.exp(1))), atol=1e-12)
+    # the optimizer gets only trainable parameters: 16 + 16 + ... channels of w and b fewer than iebn's
+    trainable = sum(p.numel() for p in net.parameters() if p.requires_grad)
+    assert trainable == sum(p.numel() for p in net.parameters()) - 2 * sum(m.w.numel() for m in iebn)
+
+
 def run(*args):
     return subprocess.run([sys.executable, os.path.join(HERE, 'noise_parity.py'), *args],
                           capture_output=True, text=True, cwd=ROOT)
@@ -189,6 +254,19 @@ def test_tiny_run_writes_a_row_per_norm_and_batch():
     assert all(0 <= float(r['final_val_acc']) <= 1 and r['status'] == 'completed' for r in rows)
     md = open(os.path.join(out, 'parity.md')).read()
     assert 'model.init): fan_out' in md and md.count('\n| bn |') == 2 and md.count('\n| iebn |') == 1
+
+
+def test_tiny_run_with_the_constant_attack_names_norm_and_attack_as_results_csv():
+    out = tempfile.mkdtemp()
+    p = run(sweep_file(CONSTANT_SWEEP), '--constant', '--threads', '1', '--out', out)
+    assert p.returncode == 0, p.stderr
+    with open(os.path.join(out, 'parity.csv')) as f:
+        rows = list(csv.DictReader(f))
+    assert [(r['norm'], r['attack'], r['steps']) for r in rows] == [
+        ('bn', 'none', '12'), ('iebn', 'none', '12'), ('iebn_fixed', 'none', '12'),
+        ('bn', 'constant-1', '12'), ('iebn', 'constant-1', '12'), ('iebn_fixed', 'constant-1', '12')], rows
+    assert all(r['status'] == 'completed' for r in rows)
+    assert open(os.path.join(out, 'parity.md')).readline().strip() == '# PyTorch parity: c, no attack, constant-1'
 
 
 def test_one_epoch_of_bn_learns():

@@ -8,8 +8,10 @@ import java.util.stream.Collectors;
 
 /**
  * The report's lead, for a sweep with {@code report.dose_response}: the dose–response figure,
- * then the compact pivot table (norms as columns, attack × strength × the other settings as
- * rows) and each norm's difference from bn with its Welch 95% interval in the same layout.
+ * each family's primary statistic ({@link DoseSlopes}), then the compact pivot table (norms as columns, attack × strength × the other settings as
+ * rows) and each norm's difference from bn with its Welch 95% interval in the same layout, and
+ * those differences' Holm-adjusted p-values ({@link DoseDifferenceTests}); for a family with
+ * dataset components (mix), the accuracy per component ({@link DoseComponents}).
  */
 final class DoseSection {
 
@@ -32,8 +34,11 @@ final class DoseSection {
         doc.heading(1, "Dose–response");
         s.notes();
         figures.forEach(f -> doc.image(f.file(), f.title(), f.caption()));
+        DoseSlopes.build(report.dose(), doc);
         s.pivot();
         s.differences();
+        DoseDifferenceTests.build(report.dose(), doc);
+        DoseComponents.build(report.dose(), doc);
     }
 
     private void notes() {

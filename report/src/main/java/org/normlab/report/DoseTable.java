@@ -23,10 +23,17 @@ public final class DoseTable {
     /**
      * @param family the family's name (the baseline's for the strength-0 rows)
      * @param byNorm per norm label, in the report's norm order; a norm without a completed trial has none
+     * @param trialsByNorm per norm label, the completed trials with a final validation accuracy that
+     *     {@code byNorm} summarizes (for per-trial statistics: slopes, dataset components)
      */
-    public record Row(String family, boolean baseline, double strength, Settings context, Map<String, Summary> byNorm) {
+    public record Row(String family, boolean baseline, double strength, Settings context, Map<String, Summary> byNorm,
+            Map<String, List<TrialOutcome>> trialsByNorm) {
         public Summary summary(String norm) {
             return byNorm.getOrDefault(norm, Summary.EMPTY);
+        }
+
+        public List<TrialOutcome> trials(String norm) {
+            return trialsByNorm.getOrDefault(norm, List.of());
         }
     }
 
@@ -67,6 +74,7 @@ public final class DoseTable {
 
         record Key(String family, boolean baseline, double strength, Settings context) {}
         Map<Key, Map<String, List<Double>>> cells = new LinkedHashMap<>();
+        Map<Key, Map<String, List<TrialOutcome>>> trials = new LinkedHashMap<>();
         List<Settings> contexts = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         int outside = 0;
@@ -83,12 +91,13 @@ public final class DoseTable {
                 contexts.add(context);
             }
             String norm = NormVariant.of(r.swept(), r.config(), normKeys).label();
-            Map<String, List<Double>> byNorm = cells.computeIfAbsent(
-                    new Key(dose.family(), dose.baseline(), dose.strength(), context), k -> new LinkedHashMap<>());
+            Key key = new Key(dose.family(), dose.baseline(), dose.strength(), context);
+            Map<String, List<Double>> byNorm = cells.computeIfAbsent(key, k -> new LinkedHashMap<>());
             List<Double> values = byNorm.computeIfAbsent(norm, k -> new ArrayList<>());
             Double acc = r.metrics().get(Metric.FINAL_VAL_ACC.name());
             if (r.status() == TrialStatus.COMPLETED && acc != null) {
                 values.add(acc);
+                trials.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(norm, k -> new ArrayList<>()).add(r);
             }
         }
         List<String> norms = new ArrayList<>(normOrder.stream()
@@ -106,7 +115,9 @@ public final class DoseTable {
                     norms.stream().filter(e.getValue()::containsKey)
                             .forEach(n -> byNorm.put(n, Summary.of(e.getValue().get(n))));
                     Key k = e.getKey();
-                    rows.add(new Row(k.family(), k.baseline(), k.strength(), k.context(), byNorm));
+                    Map<String, List<TrialOutcome>> completed = new LinkedHashMap<>();
+                    trials.getOrDefault(k, Map.of()).forEach((n, list) -> completed.put(n, List.copyOf(list)));
+                    rows.add(new Row(k.family(), k.baseline(), k.strength(), k.context(), byNorm, completed));
                 });
         List<String> unseen = new ArrayList<>(familyOrder.stream().filter(f -> !seen.contains(f)).toList());
         return new DoseTable(spec, contextKeys, norms, contexts, rows, outside, unseen);

@@ -133,7 +133,9 @@ final class ReportContent {
                 + "` (a wrapper such as `w(iebn)` against `w(" + NormVariant.REFERENCE + ")`, the same attack on BN, "
                 + "when that row exists). Difference = mean final val accuracy of the norm − that of the reference, "
                 + "over seeds. **Welch 95% CI**: Welch's t-interval (unequal variances, Welch–Satterthwaite df); "
-                + "undefined when either side has n < 2.");
+                + "undefined when either side has n < 2. **p**: Welch's two-sided p of no difference; **p Holm (k)**: "
+                + "Holm-adjusted over the k comparisons with a p in the same table (each table below is one Holm "
+                + "family: every norm and setting it lists, on one metric).");
         comparisonTable(Metric.FINAL_VAL_ACC);
         for (Metric m : List.of(Metric.FINAL_VAL_ACC_PRECISE, Metric.FINAL_VAL_ACC_BATCH)) {
             if (report.metrics().contains(m)) {
@@ -143,31 +145,43 @@ final class ReportContent {
         }
     }
 
-    /** Each norm against its reference on metric {@code m}. */
+    /**
+     * Each norm against its reference on metric {@code m}, with Welch's p and its Holm adjustment
+     * over the table's comparisons (the table is the Holm family).
+     */
     private void comparisonTable(Metric m) {
         List<List<String>> rows = new ArrayList<>();
+        List<WelchTest> tests = new ArrayList<>();
         for (NormComparison c : report.comparisons()) {
             Summary a = c.row().summary(m);
             if (c.reference() == null) {
-                rows.add(List.of(context(c.context()), c.label(), a.n() + " vs —", "—", "no reference row", "—", "—"));
+                rows.add(new ArrayList<>(List.of(context(c.context()), c.label(), a.n() + " vs —", "—", "no reference row", "—", "—")));
+                tests.add(WelchTest.UNDEFINED);
                 continue;
             }
             Summary b = c.reference().summary(m);
             WelchInterval ci = m.equals(Metric.FINAL_VAL_ACC) ? c.interval() : WelchInterval.of(a, b, Report.LEVEL);
-            rows.add(List.of(
+            rows.add(new ArrayList<>(List.of(
                     context(c.context()),
                     c.label(),
                     a.n() + " vs " + b.n(),
                     signed(ci.difference()),
                     ci.defined() ? "[" + signed(ci.lower()) + ", " + signed(ci.upper()) + "]" : ci.undefinedReason(),
                     ci.defined() ? String.format(Locale.ROOT, "%.1f", ci.df()) : "—",
-                    ci.defined() ? (ci.excludesZero() ? "yes" : "no") : "—"));
+                    ci.defined() ? (ci.excludesZero() ? "yes" : "no") : "—")));
+            tests.add(WelchTest.of(a, b));
+        }
+        double[] holm = Holm.adjust(tests.stream().mapToDouble(WelchTest::p).toArray());
+        long family = tests.stream().filter(WelchTest::defined).count();
+        for (int i = 0; i < rows.size(); i++) {
+            rows.get(i).add(DoseSlopes.p(tests.get(i).p()));
+            rows.get(i).add(DoseSlopes.p(holm[i]));
         }
         doc.table(
                 List.of("other settings", "comparison", "n", "difference (" + m.label() + ")", "Welch 95% CI", "df",
-                        "CI excludes 0"),
+                        "CI excludes 0", "p", "p Holm (" + family + ")"),
                 rows,
-                List.of(false, false, true, true, true, true, false));
+                List.of(false, false, true, true, true, true, false, true, true));
     }
 
     private String context(Settings s) {

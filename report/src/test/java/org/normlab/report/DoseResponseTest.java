@@ -230,7 +230,10 @@ class DoseResponseTest {
             if (b instanceof Doc.Heading h && h.text().equals("Trials")) {
                 break;
             }
-            if (b instanceof Doc.Table t) {
+            // the pivot and difference tables are laid out by attack and strength (the slopes' and the
+            // p-values' tables are DoseStatisticsTest's)
+            if (b instanceof Doc.Table t && t.header().get(0).equals("attack")
+                    && t.header().stream().noneMatch(h -> h.endsWith("p (Holm)"))) {
                 tables.add(t);
             }
         }

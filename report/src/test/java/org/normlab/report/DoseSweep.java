@@ -20,6 +20,7 @@ import java.util.Map;
  *   constant: bn -0.20, iebn -0.10 per unit of attack.options.b
  *   mix:      bn -0.12, iebn -0.06, gn -0.04 per unit of data.mix.ratio
  *   noise:    bn and gn {-0.01, 0, +0.02}, iebn {-0.015, +0.005, +0.01}
+ * Mix trials also report val_acc_by_component: fashion-mnist final + 0.02, inverted final - 0.10.
  * iebn constant-1 at 16, seed 3: diverged (its 0.10 must not count); gn mix-0.5 at 128, seed 2: failed.
  * </pre>
  */
@@ -27,6 +28,9 @@ final class DoseSweep {
 
     static final double[] NOISE = {-0.01, 0.0, 0.02};
     static final double[] IEBN_NOISE = {-0.015, 0.005, 0.01};
+    /** Under mix, val_acc_by_component: fashion-mnist = final_val_acc + PLAIN, inverted = final_val_acc + INVERTED. */
+    static final double PLAIN = 0.02;
+    static final double INVERTED = -0.10;
 
     /** The report key as the lead would write it in sweeps/noise.yaml. */
     static List<Map<String, Object>> families() {
@@ -86,8 +90,11 @@ final class DoseSweep {
                             f.result(id, seed, swept, settings, "failed", null, null);
                         } else {
                             double a = acc(norm, attack, bs, seed);
-                            f.result(id, seed, swept, settings, "completed", metrics(a, a, 0.9, 0.5, 1000, 500),
-                                    history(3, a, 0.01));
+                            Map<String, Object> metrics = metrics(a, a, 0.9, 0.5, 1000, 500);
+                            if (attack.startsWith("mix")) {
+                                metrics.put("val_acc_by_component", Map.of("fashion-mnist", a + PLAIN, "inverted", a + INVERTED));
+                            }
+                            f.result(id, seed, swept, settings, "completed", metrics, history(3, a, 0.01));
                         }
                     }
                 }

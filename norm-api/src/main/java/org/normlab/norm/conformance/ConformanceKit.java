@@ -27,7 +27,9 @@ import org.normlab.norm.NormRegistry;
  * and one eval pass in float32, and compares the output, the updated running statistics, the
  * gradients of the input and of every parameter, and the eval output. A norm without running
  * statistics has a fixture without {@code running_*} keys and a block without such parameters;
- * the kit checks whatever running statistics the fixture names, and no others.
+ * the kit checks whatever running statistics the fixture names, and no others. A parameter the
+ * block keeps frozen (no gradient; e.g. iebn's gate with {@code gate: fixed}) is loaded from the
+ * fixture like any parameter, and its gradient is compared as zeros.
  *
  * <p>Plugin authors call {@link #check} from their own tests; {@code verify-norm} runs it from
  * the command line.
@@ -95,7 +97,7 @@ public final class ConformanceKit {
                     Parameter p = params.get(ReferenceFixture.parameterName(name));
                     long[] pShape = p.getArray().getShape().getShape();
                     compare(checks, "train.grad_" + name, pShape, parameterAxes(pShape, fixture.channels()),
-                            p.getArray().getGradient(), expected.get("grad_" + name), tolerance);
+                            gradient(p), expected.get("grad_" + name), tolerance);
                 }
             }
             for (Map.Entry<String, Parameter> stat : running.entrySet()) {
@@ -108,6 +110,15 @@ public final class ConformanceKit {
             compare(checks, "eval.y", dims, QuantityCheck.axesOf(dims), yEval, fixture.eval().get("y"), tolerance);
         }
         return new ConformanceReport(norm, fixture.source(), tolerance, checks, skipped);
+    }
+
+    /**
+     * A parameter's gradient; zeros for one the block keeps frozen (no gradient), as the
+     * reference writes for a parameter that gets none: a block that freezes what the reference
+     * trains, or trains what it freezes, fails the comparison.
+     */
+    private static NDArray gradient(Parameter p) {
+        return p.requiresGradient() ? p.getArray().getGradient() : p.getArray().zerosLike();
     }
 
     private static Map<String, Object> mergedOptions(
@@ -167,6 +178,8 @@ public final class ConformanceKit {
         List<String> missing = params.values().stream()
                 .filter(p -> !p.requiresGradient())
                 .filter(p -> !running.containsValue(p))
+                // a frozen parameter (not a running statistic) the fixture gives as a parameter
+                .filter(p -> !fixture.parameters().containsKey(ReferenceFixture.key(p.getName())))
                 .map(p -> ReferenceFixture.key(p.getName()) + "_before")
                 .toList();
         if (!missing.isEmpty()) {

@@ -11,11 +11,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.normlab.norm.AbstractBatchNormBlock;
 import org.normlab.norm.BatchNormOptions;
 import org.normlab.norm.EngineConstants;
 import org.normlab.norm.LayerProbe;
+import org.normlab.norm.NormOption;
 import org.normlab.norm.NormOptions;
 import org.normlab.norm.RunningStats;
 
@@ -28,10 +30,20 @@ import org.normlab.norm.RunningStats;
  * one per-(n, c) affine of x after two reductions over it (see {@link #fusedForward}); with a
  * replaced step (a noise wrapper) it takes x_hat from the step and applies the gate on top.
  *
+ * <p>With the option {@code gate: fixed} (the control that separates the gate from its scale) w
+ * and b keep their initial values 0 and -1 and are out of training: no gradient, no optimizer
+ * update, no weight decay. The gate is then sigmoid(-1) for every instance and channel, and the
+ * layer is bn whose gamma is scaled by sigmoid(-1) ~ 0.269.
+ *
  * <p>As a {@link LayerProbe} it reports its gate over (N, C) on a sampled batch: gate_mean,
  * gate_std (population std over the N*C values), gate_min, gate_max.
  */
 public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
+
+    /** The gate: learned per channel ({@code adaptive}, the paper's) or frozen at its initial value. */
+    public static final NormOption GATE = NormOption.string("gate", "adaptive", List.of("adaptive", "fixed"),
+            "adaptive: w and b are trained (the paper); fixed: w = 0 and b = -1 stay out of training, "
+                    + "so the gate is sigmoid(-1) for every instance (the control for the gate's initial scale)");
 
     private static final byte VERSION = 1;
     private static final int[] BATCH_AXIS = {0};
@@ -51,17 +63,23 @@ public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
             gamma = perChannelParameter("gamma", Parameter.Type.GAMMA);
             beta = perChannelParameter("beta", Parameter.Type.BETA);
         }
-        // Type OTHER with fixed initializers: a model-wide weight initializer must not touch them.
-        weightReadjust = addParameter(Parameter.builder()
-                .setName("weightReadjust")
+        boolean trainedGate = "adaptive".equals(options.getString(GATE.name()));
+        weightReadjust = addParameter(gateParameter("weightReadjust", 0f, trainedGate));
+        biasReadjust = addParameter(gateParameter("biasReadjust", -1f, trainedGate));
+    }
+
+    /**
+     * Type OTHER with a fixed initializer: a model-wide weight initializer must not touch it.
+     * Untrained, it requires no gradient, which keeps it out of the optimizer (and its weight
+     * decay) and out of the trainable-parameter count; it is still saved with the model.
+     */
+    private static Parameter gateParameter(String name, float initial, boolean trained) {
+        return Parameter.builder()
+                .setName(name)
                 .setType(Parameter.Type.OTHER)
-                .optInitializer(new ConstantInitializer(0f))
-                .build());
-        biasReadjust = addParameter(Parameter.builder()
-                .setName("biasReadjust")
-                .setType(Parameter.Type.OTHER)
-                .optInitializer(new ConstantInitializer(-1f))
-                .build());
+                .optInitializer(new ConstantInitializer(initial))
+                .optRequiresGrad(trained)
+                .build();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.normlab.norm.iebn;
 
 import ai.djl.nn.Block;
+import java.util.ArrayList;
 import java.util.List;
 import org.normlab.norm.BatchNormOptions;
 import org.normlab.norm.NormOption;
@@ -20,9 +21,18 @@ public final class IebnProvider implements NormProvider {
         return "instance enhancement batch norm: BN scale gated by sigmoid(w * mean_hw(x) + b)";
     }
 
+    /** eps, momentum, affine, gate. */
+    private static final List<NormOption> OPTIONS = options(BatchNormOptions.ALL, IebnLayer.GATE);
+
     @Override
     public List<NormOption> options() {
-        return BatchNormOptions.ALL;
+        return OPTIONS;
+    }
+
+    private static List<NormOption> options(List<NormOption> shared, NormOption own) {
+        List<NormOption> all = new ArrayList<>(shared);
+        all.add(own);
+        return List.copyOf(all);
     }
 
     @Override

@@ -68,6 +68,35 @@ class WrapperPlumbingTest {
     }
 
     @Test
+    void innerOptionsBuildTheInnerNormWithThem() {
+        // iebn with its gate fixed under the constant attack: the gate's parameters need no gradient
+        Block wrapped = registry.factory("constant", Map.of("inner", "iebn", "inner_options", "gate=fixed, momentum=0.2")).create(3);
+        assertSame(IebnLayer.class, wrapped.getClass());
+        Map<String, Boolean> trained = new java.util.LinkedHashMap<>();
+        wrapped.getParameters().forEach(p -> trained.put(p.getValue().getName(), p.getValue().requiresGradient()));
+        assertEquals(Map.of("gamma", true, "beta", true, "weightReadjust", false, "biasReadjust", false,
+                "runningMean", false, "runningVar", false), trained);
+        Block adaptive = registry.factory("constant", Map.of("inner", "iebn")).create(3);
+        assertTrue(adaptive.getParameters().stream().filter(p -> p.getValue().getName().endsWith("Readjust"))
+                .allMatch(p -> p.getValue().requiresGradient()), "the default gate is trained");
+    }
+
+    @Test
+    void badInnerOptionsAreErrorsNamingTheWrapperAndTheOption() {
+        NormConfigException notPair = assertThrows(NormConfigException.class,
+                () -> registry.factory("constant", Map.of("inner", "iebn", "inner_options", "gatefixed")));
+        assertEquals("norm 'constant', option 'inner_options': 'gatefixed' is not key=value; write key=value pairs "
+                + "separated by commas, each key once, e.g. gate=fixed", notPair.getMessage());
+        NormConfigException unknown = assertThrows(NormConfigException.class,
+                () -> registry.factory("gaussian", Map.of("inner", "iebn", "inner_options", "gates=fixed")));
+        assertTrue(unknown.getMessage().startsWith("norm 'gaussian', option 'inner_options': norm 'iebn' has no option 'gates'"),
+                unknown.getMessage());
+        NormConfigException value = assertThrows(NormConfigException.class,
+                () -> registry.factory("constant", Map.of("inner", "iebn", "inner_options", "gate=frozen")));
+        assertTrue(value.getMessage().contains("must be one of adaptive, fixed"), value.getMessage());
+    }
+
+    @Test
     void wrappersCompose() {
         Block block = registry.factory("gaussian", Map.of("inner", "ghost")).create(3);
         assertEquals("gaussian(s_mu=0.1, s_sigma=0.1, ghost(size=32, batch))",
