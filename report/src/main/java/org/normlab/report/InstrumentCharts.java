@@ -139,10 +139,10 @@ final class InstrumentCharts {
                 gates.add(panel(title, "norm layer (index)", GATE, q -> LayerData.byLayer(trials, q.value())));
             }
             if (LayerData.hasBatchNoise(trials)) {
-                noiseByLayer.add(panel(title, "norm layer (index); the last point: logits", BATCH_NOISE_BY_LAYER,
-                        q -> LayerData.byLayer(trials, q.value())));
-                noiseOverTraining.add(panel(title, "step", BATCH_NOISE_OVER_TRAINING,
-                        q -> LayerData.overTraining(trials, q.value())));
+                noiseByLayer.add(fromZeroWithMarkers(panel(title, "norm layer (index); the last point: logits",
+                        BATCH_NOISE_BY_LAYER, q -> LayerData.byLayer(trials, q.value()))));
+                noiseOverTraining.add(fromZeroWithMarkers(panel(title, "step", BATCH_NOISE_OVER_TRAINING,
+                        q -> LayerData.overTraining(trials, q.value()))));
             }
         }
         String mean = " the mean over the completed trials (seeds) of each trial's own mean, the band ±1 sample std "
@@ -165,6 +165,17 @@ final class InstrumentCharts {
         charts.writePanels(noiseOverTraining, "layers_batch_noise_over_training",
                 "Batch noise itself over training (layers.csv, log.layers.batch_noise)", 560, 420,
                 "batch_noise at every sampled step: averaged over the norm layers, and at the logits;" + mean);
+    }
+
+    /**
+     * batch_noise's y axis from 0 (the value of a batch-independent norm), with a marker per
+     * point: a norm without running statistics has the logits point only.
+     */
+    private static JFreeChart fromZeroWithMarkers(JFreeChart chart) {
+        XYPlot plot = chart.getXYPlot();
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
+        ((DeviationRenderer) plot.getRenderer()).setDefaultShapesVisible(true);
+        return chart;
     }
 
     private static JFreeChart panel(String title, String xLabel, List<Quantity> quantities,
