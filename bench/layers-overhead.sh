@@ -5,7 +5,9 @@
 #
 #   bench/layers-overhead.sh [ROUNDS]       default 3 rounds (~12 min for the defaults on 2 cores)
 #
-# Environment: MODEL (resnet20), NORM (iebn), INPUT (1x28x28), BATCH (128), ITERS (400), EVERY (50).
+# Environment: MODEL (resnet20), NORM (iebn), INPUT (1x28x28), BATCH (128), ITERS (400), EVERY (50);
+# BATCH_NOISE=1 adds --batch-noise to the run with the log (log.layers.batch_noise: two more forward
+# passes per sampled step), so the overhead is that of the log with batch_noise.
 # Per round: img/s without and with, overhead = 1 - with/without; from the run with the log, in the
 # same process: the median unsampled and sampled step (ms), a sampled step's cost in steps and the
 # overhead that cost alone gives, (cost - 1) / (EVERY - 1 + cost); RSS at iteration 100 without/with;
@@ -23,7 +25,7 @@ overheads=()
 printf '%-5s %10s %10s %9s %12s %12s %11s %11s %16s %16s\n' round img_s_off img_s_on overhead step_ms samp_ms cost_steps in_process rss100_off/on held_mb/sampled
 for ((r = 1; r <= rounds; r++)); do
   off=$("$root/bin/normlab" "${args[@]}" 2>/dev/null)
-  on=$("$root/bin/normlab" "${args[@]}" --layers-every "$every" 2>/dev/null)
+  on=$("$root/bin/normlab" "${args[@]}" --layers-every "$every" ${BATCH_NOISE:+--batch-noise} 2>/dev/null)
   a=$(field RESULT img_s <<< "$off"); b=$(field RESULT img_s <<< "$on")
   m=$(field STEPS median_ms <<< "$on"); s=$(field STEPS sampled_median_ms <<< "$on")
   c=$(field STEPS sampled_cost_steps <<< "$on")

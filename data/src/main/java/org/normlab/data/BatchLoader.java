@@ -135,29 +135,66 @@ public final class BatchLoader implements AutoCloseable {
                 int[] indices = Arrays.copyOfRange(order, from, from + count);
                 int[] labels = new int[count];
                 int[] components = new int[count];
-                xFloats.clear();
-                xFloats.put(staging.data(), 0, count * values);
-                yFloats.clear();
-                for (int k = 0; k < count; k++) {
-                    labels[k] = set.label(indices[k]);
-                    components[k] = set.component(indices[k]);
-                    yFloats.put(labels[k]);
-                }
+                stage(indices, labels, components, values);
                 if (prefetcher != null && b + 1 < batches) {
                     int next = b + 1;
                     pending = prefetcher.submit(() -> prepare(order, epoch, next));
                 }
                 try (NDManager batchManager = manager.newSubManager()) {
-                    NDArray x = copyOf(batchManager, xBytes, count * values * 4,
-                            new Shape(count, outputShape.channels(), outputShape.height(),
-                                    outputShape.width()));
-                    NDArray y = copyOf(batchManager, yBytes, count * 4, new Shape(count));
-                    consumer.accept(new Batch(b, x, y, labels, components, indices));
+                    consumer.accept(toBatch(batchManager, b, indices, labels, components, values));
                 }
             }
         } finally {
             awaitPending();
         }
+    }
+
+    /**
+     * Batch {@code b} of {@code epoch} alone, exactly as {@link #forEachBatch} hands it over (the
+     * same images in the same order, the same random transforms), its arrays owned by
+     * {@code manager}; for instruments that need particular training images. Only on a loader
+     * without prefetch, and not while this loader runs an epoch: it reuses the loader's buffers.
+     *
+     * @throws DatasetException when b is not a batch of an epoch, or prefetch is on
+     */
+    public Batch batch(NDManager manager, int epoch, int b) {
+        if (prefetcher != null) {
+            throw new DatasetException("batch(epoch, b) needs a loader without prefetch");
+        }
+        if (b < 0 || b >= numBatches()) {
+            throw new DatasetException("batch " + b + " does not exist: an epoch has batches 0 to " + (numBatches() - 1));
+        }
+        int[] order = order(epoch);
+        prepare(order, epoch, b);
+        int from = b * batchSize;
+        int count = Math.min(batchSize, order.length - from);
+        int[] indices = Arrays.copyOfRange(order, from, from + count);
+        int[] labels = new int[count];
+        int[] components = new int[count];
+        int values = outputShape.size();
+        stage(indices, labels, components, values);
+        return toBatch(manager, b, indices, labels, components, values);
+    }
+
+    /** Moves the staged images and their labels into the direct buffers. */
+    private void stage(int[] indices, int[] labels, int[] components, int values) {
+        xFloats.clear();
+        xFloats.put(staging.data(), 0, indices.length * values);
+        yFloats.clear();
+        for (int k = 0; k < indices.length; k++) {
+            labels[k] = set.label(indices[k]);
+            components[k] = set.component(indices[k]);
+            yFloats.put(labels[k]);
+        }
+    }
+
+    /** The buffers' contents as a batch whose arrays belong to {@code manager}. */
+    private Batch toBatch(NDManager manager, int b, int[] indices, int[] labels, int[] components, int values) {
+        int count = indices.length;
+        NDArray x = copyOf(manager, xBytes, count * values * 4,
+                new Shape(count, outputShape.channels(), outputShape.height(), outputShape.width()));
+        NDArray y = copyOf(manager, yBytes, count * 4, new Shape(count));
+        return new Batch(b, x, y, labels, components, indices);
     }
 
     /** An array owning a copy of the buffer's first {@code bytes} bytes. */

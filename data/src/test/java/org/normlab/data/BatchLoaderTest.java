@@ -141,6 +141,31 @@ class BatchLoaderTest {
     }
 
     @Test
+    void oneBatchAloneEqualsThatBatchOfTheEpoch() {
+        ImageSet set = synthetic(70, new ImageShape(3, 12, 12));
+        TransformPipeline p = TransformPipeline.of(Transforms.randomCrop(2), Transforms.horizontalFlip(0.5));
+        try (BatchLoader a = BatchLoader.builder(set).batchSize(16).shuffle(true).pipeline(p).seed(4).build();
+                BatchLoader fetcher = BatchLoader.builder(set).batchSize(16).shuffle(true).pipeline(p).seed(4).build();
+                BatchLoader prefetching = BatchLoader.builder(set).batchSize(16).prefetch(true).build()) {
+            List<Seen> epoch = epoch(a, 3);
+            assertEquals(5, epoch.size());
+            for (int b : new int[] {4, 0, 2}) { // out of order: each batch stands alone
+                try (NDManager scope = manager.newSubManager()) {
+                    Batch alone = fetcher.batch(scope, 3, b);
+                    assertArrayEquals(epoch.get(b).x(), alone.x().toFloatArray(), "batch " + b);
+                    assertArrayEquals(epoch.get(b).y(), alone.y().toFloatArray());
+                    assertArrayEquals(epoch.get(b).indices(), alone.indices());
+                    assertEquals(b, alone.index());
+                }
+            }
+            assertTrue(assertThrows(DatasetException.class, () -> fetcher.batch(manager, 0, 5)).getMessage()
+                    .contains("batches 0 to 4"));
+            assertTrue(assertThrows(DatasetException.class, () -> prefetching.batch(manager, 0, 0)).getMessage()
+                    .contains("without prefetch"));
+        }
+    }
+
+    @Test
     void componentsComeAlong() {
         ImageSet set = synthetic(20, new ImageShape(1, 2, 2));
         byte[] comp = new byte[20];

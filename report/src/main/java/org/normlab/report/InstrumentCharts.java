@@ -19,8 +19,8 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 /**
  * The plots of issue 17's instruments: error against batch size per norm with the eval.stats
  * variants (the GroupNorm paper's Figure 1), and, from layers.csv, the batch noise per layer
- * (mean_dev, std_logratio against the layer index over the last epoch and over training) and
- * IEBN's gate per layer. One panel per group of trials (per norm, attack and other settings).
+ * (mean_dev, std_logratio against the layer index over the last epoch and over training),
+ * IEBN's gate per layer, and batch_noise (log.layers.batch_noise) per layer and over training. One panel per group of trials (per norm, attack and other settings).
  */
 final class InstrumentCharts {
 
@@ -115,11 +115,17 @@ final class InstrumentCharts {
     private static final List<Quantity> GATE = List.of(
             new Quantity("gate_mean", LayerData.Row::gateMean), new Quantity("gate_min", LayerData.Row::gateMin),
             new Quantity("gate_max", LayerData.Row::gateMax));
+    private static final List<Quantity> BATCH_NOISE_BY_LAYER = List.of(new Quantity("batch_noise", LayerData.Row::batchNoise));
+    private static final List<Quantity> BATCH_NOISE_OVER_TRAINING = List.of(
+            new Quantity("batch_noise, mean over norm layers", LayerData.Row::layerBatchNoise),
+            new Quantity("batch_noise at the logits", LayerData.Row::logitsBatchNoise));
 
     private void layers() throws IOException {
         List<JFreeChart> byLayer = new ArrayList<>();
         List<JFreeChart> overTraining = new ArrayList<>();
         List<JFreeChart> gates = new ArrayList<>();
+        List<JFreeChart> noiseByLayer = new ArrayList<>();
+        List<JFreeChart> noiseOverTraining = new ArrayList<>();
         for (GroupRow row : report.rows()) {
             List<List<LayerData.Row>> trials = LayerData.of(row.completedTrials());
             if (trials.isEmpty()) {
@@ -131,6 +137,12 @@ final class InstrumentCharts {
             overTraining.add(panel(title, "step", NOISE, q -> LayerData.overTraining(trials, q.value())));
             if (LayerData.hasGate(trials)) {
                 gates.add(panel(title, "norm layer (index)", GATE, q -> LayerData.byLayer(trials, q.value())));
+            }
+            if (LayerData.hasBatchNoise(trials)) {
+                noiseByLayer.add(fromZeroWithMarkers(panel(title, "norm layer (index); the last point: logits",
+                        BATCH_NOISE_BY_LAYER, q -> LayerData.byLayer(trials, q.value()))));
+                noiseOverTraining.add(fromZeroWithMarkers(panel(title, "step", BATCH_NOISE_OVER_TRAINING,
+                        q -> LayerData.overTraining(trials, q.value()))));
             }
         }
         String mean = " the mean over the completed trials (seeds) of each trial's own mean, the band ±1 sample std "
@@ -144,6 +156,26 @@ final class InstrumentCharts {
         charts.writePanels(gates, "layers_gate_by_layer", "IEBN's gate per norm layer, last epoch (layers.csv)", 560, 420,
                 "The gate sigmoid(w·mean_hw(x) + b) over (N, C) of the sampled training batches of the last epoch: its "
                         + "mean, minimum and maximum per layer;" + mean);
+        charts.writePanels(noiseByLayer, "layers_batch_noise_by_layer",
+                "Batch noise itself per norm layer and at the logits, last epoch (layers.csv, log.layers.batch_noise)", 560, 420,
+                "batch_noise = ‖y_AB − y_AC‖ / ‖y_AB‖ over the outputs of the first half A of a sampled training batch, "
+                        + "with its own other half B and with other training images C (RESULTS-FORMAT.md): the share of a "
+                        + "sample's output its batch companions decide, per norm layer, the last point at the logits; "
+                        + "0 for a norm that looks at one sample at a time;" + mean);
+        charts.writePanels(noiseOverTraining, "layers_batch_noise_over_training",
+                "Batch noise itself over training (layers.csv, log.layers.batch_noise)", 560, 420,
+                "batch_noise at every sampled step: averaged over the norm layers, and at the logits;" + mean);
+    }
+
+    /**
+     * batch_noise's y axis from 0 (the value of a batch-independent norm), with a marker per
+     * point: a norm without running statistics has the logits point only.
+     */
+    private static JFreeChart fromZeroWithMarkers(JFreeChart chart) {
+        XYPlot plot = chart.getXYPlot();
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
+        ((DeviationRenderer) plot.getRenderer()).setDefaultShapesVisible(true);
+        return chart;
     }
 
     private static JFreeChart panel(String title, String xLabel, List<Quantity> quantities,

@@ -23,9 +23,32 @@ import org.normlab.results.FileNames;
  */
 final class LayerData {
 
-    /** One row of layers.csv; NaN where a cell is empty. */
+    /**
+     * One row of layers.csv; NaN where a cell is empty. The row of layer {@code logits}
+     * (log.layers.batch_noise) has {@code logits} set and, as its layer, the trial's last norm
+     * layer + 1, so that it comes after them on a layer axis.
+     */
     record Row(long step, int epoch, int layer, double meanDev, double stdLogRatio,
-            double gateMean, double gateStd, double gateMin, double gateMax) {}
+            double gateMean, double gateStd, double gateMin, double gateMax, double batchNoise, boolean logits) {
+
+        Row(long step, int epoch, int layer, double meanDev, double stdLogRatio,
+                double gateMean, double gateStd, double gateMin, double gateMax) {
+            this(step, epoch, layer, meanDev, stdLogRatio, gateMean, gateStd, gateMin, gateMax, Double.NaN, false);
+        }
+
+        /** batch_noise of a norm layer's row; NaN for the logits row. */
+        double layerBatchNoise() {
+            return logits ? Double.NaN : batchNoise;
+        }
+
+        /** batch_noise of the logits row; NaN for a norm layer's. */
+        double logitsBatchNoise() {
+            return logits ? batchNoise : Double.NaN;
+        }
+    }
+
+    /** The layers.csv value of {@code layer} on the row at the network's output. */
+    static final String LOGITS = "logits";
 
     private LayerData() {}
 
@@ -36,23 +59,29 @@ final class LayerData {
             return List.of();
         }
         List<Row> rows = new ArrayList<>();
+        int lastLayer = -1;
         try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
                 .with(CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
             while (it.hasNext()) {
                 Map<String, String> r = it.next();
                 double step = parse(r.get("step"));
                 double epoch = parse(r.get("epoch"));
-                double layer = parse(r.get("layer"));
+                boolean logits = LOGITS.equals(r.get("layer"));
+                double layer = logits ? -1 : parse(r.get("layer"));
                 if (Double.isNaN(step) || Double.isNaN(epoch) || Double.isNaN(layer)) {
                     continue;
                 }
+                lastLayer = Math.max(lastLayer, (int) layer);
                 rows.add(new Row((long) step, (int) epoch, (int) layer, parse(r.get("mean_dev")),
                         parse(r.get("std_logratio")), parse(r.get("gate_mean")), parse(r.get("gate_std")),
-                        parse(r.get("gate_min")), parse(r.get("gate_max"))));
+                        parse(r.get("gate_min")), parse(r.get("gate_max")), parse(r.get("batch_noise")), logits));
             }
         } catch (IOException | RuntimeException e) {
             throw new UserError(file + ": not a readable layers.csv: " + e.getMessage(), e);
         }
+        int logitsAt = lastLayer + 1;
+        rows.replaceAll(r -> r.logits() ? new Row(r.step(), r.epoch(), logitsAt, r.meanDev(), r.stdLogRatio(), r.gateMean(),
+                r.gateStd(), r.gateMin(), r.gateMax(), r.batchNoise(), true) : r);
         return rows;
     }
 
@@ -92,6 +121,11 @@ final class LayerData {
     /** Whether any row has gate values (IEBN and plugins that report a gate). */
     static boolean hasGate(List<List<Row>> trials) {
         return trials.stream().flatMap(List::stream).anyMatch(r -> !Double.isNaN(r.gateMean()));
+    }
+
+    /** Whether any row has batch_noise (log.layers.batch_noise). */
+    static boolean hasBatchNoise(List<List<Row>> trials) {
+        return trials.stream().flatMap(List::stream).anyMatch(r -> !Double.isNaN(r.batchNoise()));
     }
 
     /** Per key, the mean of the finite values; keys as ints (layer index or step). */

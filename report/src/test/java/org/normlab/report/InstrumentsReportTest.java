@@ -28,6 +28,11 @@ class InstrumentsReportTest {
 
     /** bn and iebn x batch 8, 64 x 2 seeds; precise = ema + 0.05 for bn; layers.csv for every trial. */
     private Path writeSweep() throws Exception {
+        return writeSweep(false);
+    }
+
+    /** The same; with batchNoise, layers.csv has the column batch_noise and logits rows. */
+    private Path writeSweep(boolean batchNoise) throws Exception {
         Path dir = tmp.resolve("sweep");
         SweepFixture f = new SweepFixture(dir, "batch-size");
         List<Object[]> trials = new ArrayList<>();
@@ -51,7 +56,8 @@ class InstrumentsReportTest {
             m.put("final_val_acc_precise", acc + (norm.equals("bn") ? 0.05 : 0.01));
             m.put("final_val_acc_batch", acc + 0.03);
             f.result((String) t[0], seed, (Map<String, Object>) t[2], "completed", m, history(2, acc, 0));
-            Files.writeString(dir.resolve((String) t[0]).resolve("layers.csv"), layersCsv(norm.equals("iebn"), seed));
+            Files.writeString(dir.resolve((String) t[0]).resolve("layers.csv"),
+                    batchNoise ? layersCsvWithBatchNoise(seed) : layersCsv(norm.equals("iebn"), seed));
         }
         return dir;
     }
@@ -72,6 +78,55 @@ class InstrumentsReportTest {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * Two bn layers and the logits row at steps 0, 10 (epoch 1), 20, 30 (epoch 2):
+     * batch_noise = 0.1 x (layer + 1) + step/1000 + seed/100 for the layers, 0.5 + step/1000 + seed/100 at the logits.
+     */
+    private static String layersCsvWithBatchNoise(int seed) {
+        StringBuilder b = new StringBuilder(
+                "step,epoch,layer,norm,channels,mean_dev,std_logratio,gate_mean,gate_std,gate_min,gate_max,batch_noise\n");
+        for (int step = 0; step <= 30; step += 10) {
+            int epoch = step < 20 ? 1 : 2;
+            for (int layer = 0; layer < 2; layer++) {
+                b.append(String.format(Locale.ROOT, "%d,%d,%d,bn,16,0.1,0.2,,,,,%s%n", step, epoch, layer,
+                        0.1 * (layer + 1) + step / 1000.0 + seed / 100.0));
+            }
+            b.append(String.format(Locale.ROOT, "%d,%d,logits,bn,10,,,,,,,%s%n", step, epoch, 0.5 + step / 1000.0 + seed / 100.0));
+        }
+        return b.toString();
+    }
+
+    @Test
+    void batchNoiseIsDrawnPerLayerWithTheLogitsLastAndOverTraining() throws Exception {
+        Path dir = writeSweep(true);
+        SweepData data = SweepData.load(List.of(dir));
+        List<TrialOutcome> bn8 = data.results().stream().filter(r -> r.trialId().startsWith("bn-b8-")).toList();
+        List<List<LayerData.Row>> trials = LayerData.of(bn8);
+        assertEquals(2, trials.size());
+        assertTrue(LayerData.hasBatchNoise(trials));
+        // last epoch (steps 20, 30): per trial layer l: 0.1 (l + 1) + 0.025 + seed/100, logits 0.5 + 0.025 + seed/100
+        List<ChartData.Point> byLayer = LayerData.byLayer(trials, LayerData.Row::batchNoise);
+        assertEquals(List.of(0.0, 1.0, 2.0), byLayer.stream().map(ChartData.Point::x).toList(), "the logits after layer 1");
+        assertEquals(0.1 + 0.025 + 0.015, byLayer.get(0).mean(), 1e-12);
+        assertEquals(0.2 + 0.025 + 0.015, byLayer.get(1).mean(), 1e-12);
+        assertEquals(0.5 + 0.025 + 0.015, byLayer.get(2).mean(), 1e-12);
+        // the logits rows change nothing of the other quantities: mean_dev stays at layers 0 and 1
+        assertEquals(List.of(0.0, 1.0), LayerData.byLayer(trials, LayerData.Row::meanDev).stream().map(ChartData.Point::x).toList());
+        // over training, step 30: layers' mean 0.15 + 0.03 + 0.015; logits 0.5 + 0.03 + 0.015
+        List<ChartData.Point> layers = LayerData.overTraining(trials, LayerData.Row::layerBatchNoise);
+        List<ChartData.Point> logits = LayerData.overTraining(trials, LayerData.Row::logitsBatchNoise);
+        assertEquals(4, layers.size());
+        assertEquals(4, logits.size());
+        assertEquals(0.15 + 0.03 + 0.015, layers.get(3).mean(), 1e-12);
+        assertEquals(0.5 + 0.03 + 0.015, logits.get(3).mean(), 1e-12);
+
+        Path out = Reports.write(List.of(dir), tmp.resolve("report-noise"));
+        for (String name : List.of("layers_batch_noise_by_layer.png", "layers_batch_noise_over_training.png",
+                "layers_noise_by_layer.png")) {
+            assertNotNull(ImageIO.read(out.resolve(name).toFile()), name);
+        }
     }
 
     @Test
@@ -99,6 +154,7 @@ class InstrumentsReportTest {
             assertTrue(pngs.contains(name), name + " in " + pngs);
             assertNotNull(ImageIO.read(out.resolve(name).toFile()), name);
         }
+        assertTrue(!pngs.contains("layers_batch_noise_by_layer.png"), "no batch_noise column, no batch_noise plot: " + pngs);
     }
 
     @Test

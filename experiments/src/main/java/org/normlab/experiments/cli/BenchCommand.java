@@ -68,6 +68,11 @@ public class BenchCommand implements Callable<Integer> {
                     + "compare with a run without it for the per-layer log's overhead")
     int layersEvery = 0;
 
+    @Option(names = "--batch-noise",
+            description = "with --layers-every: measure batch_noise on the sampled steps too, as log.layers.batch_noise "
+                    + "does (its other images: another of the bench's batches)")
+    boolean batchNoise;
+
     @Mixin CommonOptions common;
 
     @Override
@@ -77,6 +82,10 @@ public class BenchCommand implements Callable<Integer> {
         }
         if (batch < 1 || iters < 1 || warmup < 0 || layersEvery < 0) {
             throw new UserError("--batch and --iters must be at least 1, --warmup and --layers-every at least 0");
+        }
+        if (batchNoise && (layersEvery == 0 || batch < 2)) {
+            throw new UserError("--batch-noise is measured on the steps --layers-every samples and needs --batch at least 2: "
+                    + "set --layers-every K > 0 too");
         }
         NormRegistry registry = common.registry();
         NormFactory factory = registry.factory(norm, normOptions);
@@ -101,11 +110,16 @@ public class BenchCommand implements Callable<Integer> {
             }
             String prefix = String.format(Locale.ROOT, "RESULT model=%s norm=%s", model, norm);
             String suffix = String.format(Locale.ROOT, "batch=%d in=%s iters=%d", batch, input, iters)
-                    + (layersEvery > 0 ? " layers_every=" + layersEvery : "");
+                    + (layersEvery > 0 ? " layers_every=" + layersEvery : "") + (batchNoise ? " batch_noise=true" : "");
             if (!mode.equals("eval")) {
                 Path layersFile = layersEvery > 0 ? Files.createTempFile("bench-layers", ".csv") : null;
                 LayerLog layers = layersEvery > 0
-                        ? new LayerLog(new LayerLog.Plan(layersEvery, 0, b -> norm), block, layersFile, norm, line -> {})
+                        ? new LayerLog(new LayerLog.Plan(layersEvery, 0, batchNoise, b -> norm), block, layersFile, norm, line -> {},
+                                (m, epoch, b, count) -> {
+                                    NDArray other = xs[(b + 1) % xs.length].duplicate();
+                                    other.attach(m);
+                                    return other;
+                                })
                         : null;
                 try (TrainStep step = new TrainStep(block, manager, new CrossEntropy(0), 0.9, 5e-4, false)) {
                     float loss = 0;
@@ -127,7 +141,7 @@ public class BenchCommand implements Callable<Integer> {
                             x.attach(scope);
                             y.attach(scope);
                             if (layers != null) {
-                                layers.beforeStep(it, 0);
+                                layers.beforeStep(it, 0, it % 4, x);
                             }
                             loss = step.step(x, y, 0.05f).loss();
                             if (layers != null) {

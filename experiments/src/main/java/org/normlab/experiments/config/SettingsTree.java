@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.normlab.results.UserError;
 import org.normlab.norm.Spelling;
 
@@ -91,11 +92,26 @@ final class SettingsTree {
         return null;
     }
 
+    /**
+     * Settings added after trial ids existed, with the default that leaves a trial as it was:
+     * left out of the id at that default, so that adding them renamed no existing trial.
+     */
+    private static final Map<String, Boolean> LATER_SWITCHES = Map.of("log.layers.batch_noise", false);
+
     /** A stable id of the resolved settings and the seed: 10 hex digits of SHA-256. */
     static String trialId(ObjectNode resolved, long seed) {
         try {
             ObjectNode keyed = resolved.deepCopy();
             keyed.put("seed", seed);
+            LATER_SWITCHES.forEach((dotted, neutral) -> {
+                int dot = dotted.lastIndexOf('.');
+                JsonNode parent = keyed.at("/" + dotted.substring(0, dot).replace('.', '/'));
+                String leaf = dotted.substring(dot + 1);
+                if (parent instanceof ObjectNode object && object.path(leaf).isBoolean()
+                        && object.path(leaf).booleanValue() == neutral) {
+                    object.remove(leaf);
+                }
+            });
             byte[] canonical = TrialBinder.MAPPER.writeValueAsBytes(TrialBinder.MAPPER.treeToValue(keyed, Object.class));
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical);
             return HexFormat.of().formatHex(hash).substring(0, 10);

@@ -22,6 +22,17 @@ public interface BatchSource {
      */
     void forEachBatch(NDManager manager, int epoch, Consumer consumer);
 
+    /**
+     * The images x of batch {@code batch} of {@code epoch} alone, exactly as {@link #forEachBatch}
+     * hands them over, owned by {@code manager}; callable while an epoch is under way (for
+     * log.layers.batch_noise's other images). Sources that cannot do it say so.
+     *
+     * @throws UnsupportedOperationException when this source hands out whole epochs only
+     */
+    default NDArray images(NDManager manager, int epoch, int batch) {
+        throw new UnsupportedOperationException("this batch source cannot hand out one batch alone");
+    }
+
     /** Receives one batch: x (N, C, H, W) float32, y (N) class indices, component per sample. */
     @FunctionalInterface
     interface Consumer {

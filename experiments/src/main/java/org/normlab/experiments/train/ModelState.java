@@ -8,6 +8,7 @@ import ai.djl.util.Pair;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.normlab.instruments.RandomStreams;
 import org.normlab.norm.ResumableRandom;
 
 /**

@@ -174,8 +174,8 @@ public final class TrainingLoop {
                 FaultInjection.point("train:batch");
                 at.lastLr = steps == null ? schedule.at(epoch, at.images / epochSize) : schedule.at((int) at.step, 0);
                 long n = x.getShape().get(0);
+                stepListener.beforeStep(at.step, epoch, batchesDelivered - 1, x);
                 Engine.getInstance().setRandomSeed(stepSeed(seed, at.step));
-                stepListener.beforeStep(at.step, epoch);
                 TrainStep.Result r = step.step(x, y, at.lastLr);
                 stepListener.afterStep(at.step, epoch);
                 if (!Float.isFinite(r.loss())) {

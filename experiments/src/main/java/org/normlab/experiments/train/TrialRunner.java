@@ -107,7 +107,8 @@ public final class TrialRunner {
             all.add(new Recorder(model, history));
             String normName = trial.settings().path("norm").path("name").asText();
             LayerLog layers = layersPlan.enabled()
-                    ? new LayerLog(layersPlan, model, store.trialDir(trial.id()).resolve(FileNames.LAYERS), normName, progress::note)
+                    ? new LayerLog(layersPlan, model, store.trialDir(trial.id()).resolve(FileNames.LAYERS), normName, progress::note,
+                            LayerLog.OtherImages.from(data.train()))
                     : null;
             if (layers != null) {
                 if (resume != null) {

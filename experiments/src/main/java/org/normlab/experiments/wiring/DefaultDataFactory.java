@@ -1,5 +1,6 @@
 package org.normlab.experiments.wiring;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
@@ -57,12 +58,14 @@ public final class DefaultDataFactory implements DataFactory {
         double[] std = d.normalize().std().isEmpty() ? train.channelStds() : toArray(d.normalize().std());
         TransformPipeline trainPipeline = TransformPipeline.of(trainSteps(d, mean, std));
         TransformPipeline evalPipeline = TransformPipeline.of(evalSteps(d, mean, std));
-        BatchLoader trainLoader = BatchLoader.builder(train).batchSize(d.batchSize()).shuffle(true)
-                .dropLast(train.size() >= 2 * d.batchSize()).pipeline(trainPipeline).seed(seed).build();
+        BatchLoader.Builder trainBuilder = BatchLoader.builder(train).batchSize(d.batchSize()).shuffle(true)
+                .dropLast(train.size() >= 2 * d.batchSize()).pipeline(trainPipeline).seed(seed);
+        BatchLoader trainLoader = trainBuilder.build();
         BatchLoader valLoader = BatchLoader.builder(val).batchSize(d.valBatchSize()).shuffle(false)
                 .dropLast(false).pipeline(evalPipeline).seed(seed).build();
         ImageShape shape = trainLoader.outputShape();
-        return new TrialData(source(trainLoader), source(valLoader),
+        // a second loader with the same settings hands out single batches during an epoch of the first
+        return new TrialData(source(trainLoader, trainBuilder), source(valLoader, null),
                 shape.channels(), shape.height(), shape.width(), train.numClasses());
     }
 
@@ -165,8 +168,22 @@ public final class DefaultDataFactory implements DataFactory {
         return steps;
     }
 
-    private static BatchSource source(BatchLoader loader) {
+    /** The loader as a batch source; {@code single}, when not null, builds the loader of {@link BatchSource#images}. */
+    private static BatchSource source(BatchLoader loader, BatchLoader.Builder single) {
         return new BatchSource() {
+            private BatchLoader singles;
+
+            @Override
+            public NDArray images(NDManager manager, int epoch, int batch) {
+                if (single == null) {
+                    return BatchSource.super.images(manager, epoch, batch);
+                }
+                if (singles == null) {
+                    singles = single.prefetch(false).build();
+                }
+                return singles.batch(manager, epoch, batch).x();
+            }
+
             @Override
             public int size() {
                 return loader.set().size();

@@ -134,7 +134,7 @@ public final class TrialModule extends AbstractModule {
             normalizationBatch = ((Number) size).intValue();
         }
         String fallback = c.norm().name();
-        return new LayerLog.Plan(c.log().layers().everySteps(), normalizationBatch,
+        return new LayerLog.Plan(c.log().layers().everySteps(), normalizationBatch, c.log().layers().batchNoise(),
                 block -> builtNorms.getOrDefault(block, fallback));
     }
 

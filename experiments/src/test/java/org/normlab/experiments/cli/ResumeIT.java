@@ -117,7 +117,7 @@ class ResumeIT {
 
     @Test
     void layersCsvOfAResumedTrialEqualsAnUninterruptedOnesByteForByte() throws Exception {
-        String[] sweep = smoke("log.layers.every_steps=2", "checkpoint.every_steps=5");
+        String[] sweep = smoke("log.layers.every_steps=2", "log.layers.batch_noise=true", "checkpoint.every_steps=5");
         Path reference = reference(sweep);
         Path dir = Files.createDirectories(work.resolve("layers"));
         // halted while writing the 3rd step checkpoint (step 15): layers.csv then holds rows to step 14,
@@ -135,6 +135,10 @@ class ResumeIT {
         for (String id : ids) {
             byte[] expected = Files.readAllBytes(reference.resolve("runs/smoke").resolve(id).resolve("layers.csv"));
             assertTrue(expected.length > 1000, id + ": the reference layers.csv has rows");
+            String text = new String(expected, java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(text.startsWith("step,epoch,layer,norm,channels,mean_dev,std_logratio,gate_mean,gate_std,gate_min,gate_max,"
+                    + "batch_noise"), id + ": " + text.lines().findFirst().orElse(""));
+            assertTrue(text.contains("\n14,1,logits,"), id + ": a logits row per sampled step");
             assertArrayEquals(expected, Files.readAllBytes(dir.resolve("runs/smoke").resolve(id).resolve("layers.csv")),
                     id + "/layers.csv");
         }

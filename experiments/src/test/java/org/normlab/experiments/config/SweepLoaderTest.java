@@ -205,6 +205,11 @@ class SweepLoaderTest {
         assertTrue(e.startsWith("s.yaml:10:15: model.init: must be one of fan_out, pytorch (got 'xavier')"), e);
         e = error(SWEEP + "log: {layers: {every_steps: -5}}\n");
         assertTrue(e.startsWith("s.yaml:10:29: log.layers.every_steps: must be at least 0 (got -5)"), e);
+        e = error(SWEEP + "log: {layers: {batch_noise: true}}\n");
+        assertTrue(e.startsWith("s.yaml:10:29: log.layers.batch_noise: is measured on the steps log.layers samples: "
+                + "set log.layers.every_steps > 0 too (got 0)"), e);
+        e = error(SWEEP + "log: {layers: {batch_noise: maybe}}\n");
+        assertTrue(e.contains("log.layers.batch_noise"), e);
         e = error(SWEEP + "  optimizer.lr_scaling: [linear, cubic]\n");
         assertTrue(e.startsWith("s.yaml:10:34: optimizer.lr_scaling: must be one of none, linear, sqrt (got 'cubic')"), e);
         e = error(SWEEP + "eval: {precise_image: 10}\n");

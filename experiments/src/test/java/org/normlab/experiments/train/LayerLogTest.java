@@ -132,11 +132,109 @@ class LayerLogTest {
         assertTrue(Math.abs(Double.parseDouble(rows.get(rows.size() - 1).get("gate_std"))) > 0, rows.toString());
     }
 
+    /**
+     * log.layers.batch_noise: the column after gate_max, one more row (layer logits) per sampled
+     * step, and bn's value at step 0 (gamma 1, beta 0) against a float64 computation: A = the
+     * first two samples of the fixed batch, B the other two, C the first two of the other images.
+     */
+    @Test
+    void batchNoiseAddsItsColumnAndALogitsRow() throws Exception {
+        NormRegistry registry = NormRegistry.load();
+        Block bn = registry.factory("bn", Map.of()).create(C);
+        Block iebn = registry.factory("iebn", Map.of()).create(C);
+        Map<Block, String> names = new IdentityHashMap<>(Map.of(bn, "bn", iebn, "iebn"));
+        SequentialBlock model = new SequentialBlock().add(bn).add(iebn).add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(3).build());
+        Path file = dir.resolve("layers.csv");
+        List<int[]> asked = new ArrayList<>();
+        Engine.getInstance().setRandomSeed(7);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            model.initialize(manager, DataType.FLOAT32, new Shape(1, C, HW, HW));
+            LayerLog log = new LayerLog(new LayerLog.Plan(EVERY, 0, true, b -> names.getOrDefault(b, "bn")), model, file, "bn",
+                    line -> {}, (m, epoch, batch, count) -> {
+                        asked.add(new int[] {epoch, batch, (int) count});
+                        return m.create(otherImages(), new Shape(N, C, HW, HW));
+                    });
+            TrainingPlan plan = new TrainingPlan(EPOCHS, null, 0, LrSchedule.constant(0.1), 0, 0, false, 0, false, 0);
+            new TrainingLoop(model, manager, plan, log, snapshot -> "", new Stop(), 7, log, FinalEvaluation.NONE)
+                    .fit(source(), source(), null);
+            log.write();
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertEquals("step,epoch,layer,norm,channels,mean_dev,std_logratio,gate_mean,gate_std,gate_min,gate_max,batch_noise",
+                lines.get(0));
+        List<Map<String, String>> rows = read(file);
+        int samplePoints = (EPOCHS * BATCHES_PER_EPOCH + EVERY - 1) / EVERY; // steps 0, 2, 4
+        assertEquals(3 * samplePoints, rows.size(), String.join("\n", lines));
+        // steps 0, 2, 4 are batches 0, 2 of epoch 0 and batch 1 of epoch 1; C is |B| = 2 images
+        assertEquals(List.of("0 0 2", "0 2 2", "1 1 2"), asked.stream().map(a -> a[0] + " " + a[1] + " " + a[2]).toList());
+        for (int p = 0; p < samplePoints; p++) {
+            Map<String, String> logits = rows.get(3 * p + 2);
+            assertEquals(List.of(String.valueOf(p * EVERY), "logits", "bn", "3", "", ""), List.of(logits.get("step"),
+                    logits.get("layer"), logits.get("norm"), logits.get("channels"), logits.get("mean_dev"), logits.get("gate_mean")));
+            for (int r = 0; r < 3; r++) {
+                double v = Double.parseDouble(rows.get(3 * p + r).get("batch_noise"));
+                assertTrue(v > 0.01 && v < 2, "bn and iebn depend on the batch: row " + (3 * p + r) + " = " + v);
+            }
+        }
+        assertClose(bnNoiseAtInit(), rows.get(0).get("batch_noise"), "bn's batch_noise at step 0");
+    }
+
+    /** Other images: the fixed batch's values, shifted and scaled per channel differently. */
+    private static float[] otherImages() {
+        float[] x = batch();
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x[i] * 1.7f + 0.4f;
+        }
+        return x;
+    }
+
+    /** ‖bn(A∪B)[A] − bn(A∪C)[A]‖ / ‖bn(A∪B)[A]‖ with gamma 1, beta 0, in float64. */
+    private static double bnNoiseAtInit() {
+        float[] ab = batch();
+        float[] ac = batch();
+        float[] other = otherImages();
+        int perSample = C * HW * HW;
+        System.arraycopy(other, 0, ac, 2 * perSample, 2 * perSample);
+        double[] mu1 = new double[C];
+        double[] var1 = new double[C];
+        double[] mu2 = new double[C];
+        double[] var2 = new double[C];
+        moments(ab, mu1, var1);
+        moments(ac, mu2, var2);
+        double diff = 0;
+        double norm = 0;
+        for (int n = 0; n < 2; n++) {
+            for (int c = 0; c < C; c++) {
+                for (int i = 0; i < HW * HW; i++) {
+                    int k = (n * C + c) * HW * HW + i;
+                    double y1 = (ab[k] - mu1[c]) / Math.sqrt(var1[c] + EPS);
+                    double y2 = (ac[k] - mu2[c]) / Math.sqrt(var2[c] + EPS);
+                    diff += (y1 - y2) * (y1 - y2);
+                    norm += y1 * y1;
+                }
+            }
+        }
+        return Math.sqrt(diff / norm);
+    }
+
+    /** batch_noise on every step changes nothing of training either. */
+    @Test
+    void batchNoiseChangesNothingInTraining() throws Exception {
+        List<float[]> with = train(true, true);
+        List<float[]> without = train(false, false);
+        assertEquals(without.size(), with.size());
+        assertTrue(with.size() >= 8, "bn's and iebn's parameters and running statistics, the linear layer's: " + with.size());
+        for (int i = 0; i < with.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(without.get(i), with.get(i), "parameter " + i);
+        }
+    }
+
     /** A sampled step trains exactly as an unsampled one: with the log or without, the same parameters to the bit. */
     @Test
     void theLogChangesNothingInTraining() throws Exception {
-        List<float[]> with = train(true);
-        List<float[]> without = train(false);
+        List<float[]> with = train(true, false);
+        List<float[]> without = train(false, false);
         assertEquals(without.size(), with.size());
         assertTrue(with.size() >= 8, "bn's and iebn's parameters and running statistics, the linear layer's: " + with.size());
         for (int i = 0; i < with.size(); i++) {
@@ -145,7 +243,7 @@ class LayerLogTest {
     }
 
     /** bn, iebn, linear trained for EPOCHS on the fixed batch, sampled every step when logged; every parameter after. */
-    private List<float[]> train(boolean logged) throws Exception {
+    private List<float[]> train(boolean logged, boolean batchNoise) throws Exception {
         NormRegistry registry = NormRegistry.load();
         SequentialBlock model = new SequentialBlock().add(registry.factory("bn", Map.of()).create(C))
                 .add(registry.factory("iebn", Map.of()).create(C)).add(Blocks.batchFlattenBlock())
@@ -153,15 +251,15 @@ class LayerLogTest {
         Engine.getInstance().setRandomSeed(7);
         try (NDManager manager = NDManager.newBaseManager()) {
             model.initialize(manager, DataType.FLOAT32, new Shape(1, C, HW, HW));
-            LayerLog log = new LayerLog(new LayerLog.Plan(1, 0, b -> "bn"), model, dir.resolve("layers-" + logged + ".csv"),
-                    "bn", line -> {});
+            LayerLog log = new LayerLog(new LayerLog.Plan(1, 0, batchNoise, b -> "bn"), model, dir.resolve("layers-" + logged + ".csv"),
+                    "bn", line -> {}, (m, epoch, batch, count) -> m.create(otherImages(), new Shape(N, C, HW, HW)));
             TrainingPlan plan = new TrainingPlan(EPOCHS, null, 0, LrSchedule.constant(0.1), 0, 0, false, 0, false, 0);
             new TrainingLoop(model, manager, plan, logged ? log : new EpochListener() {}, snapshot -> "", new Stop(), 7,
                     logged ? log : StepListener.NONE, FinalEvaluation.NONE).fit(source(), source(), null);
             if (logged) {
                 log.write();
-                assertEquals(1 + 2 * EPOCHS * BATCHES_PER_EPOCH, Files.readAllLines(dir.resolve("layers-true.csv")).size(),
-                        "every step sampled");
+                assertEquals(1 + (batchNoise ? 3 : 2) * EPOCHS * BATCHES_PER_EPOCH,
+                        Files.readAllLines(dir.resolve("layers-true.csv")).size(), "every step sampled");
             }
             List<float[]> values = new ArrayList<>();
             model.getParameters().forEach(p -> values.add(p.getValue().getArray().toFloatArray()));

@@ -1,4 +1,4 @@
-package org.normlab.experiments.train;
+package org.normlab.instruments;
 
 import ai.djl.nn.Block;
 import java.util.ArrayList;
@@ -6,12 +6,15 @@ import java.util.List;
 import org.normlab.norm.ResumableRandom;
 import org.normlab.norm.Standardizable;
 
-/** The model's own random streams (noise attacks), in block order, which a checkpoint must carry. */
-final class RandomStreams {
+/**
+ * The model's own random streams (noise attacks), in block order: what a checkpoint must carry,
+ * and what an instrument that runs extra training-mode passes must put back.
+ */
+public final class RandomStreams {
 
     private RandomStreams() {}
 
-    static List<ResumableRandom> of(Block model) {
+    public static List<ResumableRandom> of(Block model) {
         List<ResumableRandom> found = new ArrayList<>();
         collect(model, found);
         return found;
