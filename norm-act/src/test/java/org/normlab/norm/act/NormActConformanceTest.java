@@ -26,7 +26,7 @@ class NormActConformanceTest {
 
     private final NormRegistry registry = NormRegistry.load();
 
-    /** checks: y, grad_x, one gradient per parameter, one per running statistic, eval y. */
+    /** checks: y, grad_x, one gradient per parameter, one per running statistic, eval y; then one per initialised parameter. */
     @ParameterizedTest
     @CsvSource({
         "frn, frn-2x6x5x5, 6", "frn, frn-1x4x3x7, 6", "frn, frn-noact-2x6x3x3, 5",
@@ -41,7 +41,7 @@ class NormActConformanceTest {
         }
         ConformanceReport report = ConformanceKit.check(registry, norm, f);
         assertTrue(report.passed(), report::format);
-        assertEquals(checks, report.checks().size(), report::format);
+        assertEquals(checks + f.init().size(), report.checks().size(), report::format);
     }
 
     @Test

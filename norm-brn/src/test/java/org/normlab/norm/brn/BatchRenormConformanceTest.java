@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.normlab.norm.conformance.ReferenceFixture;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,10 +28,12 @@ class BatchRenormConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"brn-clipped-4x4x5x5", "brn-2x3x7x3"})
     void matchesPyTorchInTrainAndEval(String fixture) {
-        ConformanceReport report = ConformanceKit.check(registry, "brn", Fixtures.load(fixture));
+        ReferenceFixture f = Fixtures.load(fixture);
+        ConformanceReport report = ConformanceKit.check(registry, "brn", f);
         assertTrue(report.passed(), report::format);
-        // y, grad_x, grad_gamma, grad_beta, running mean and var, eval y
-        assertEquals(7, report.checks().size(), report::format);
+        // init.gamma and init.beta, y, grad_x, grad_gamma, grad_beta, running mean and var, eval y
+        assertEquals(2, f.init().size());
+        assertEquals(7 + f.init().size(), report.checks().size(), report::format);
     }
 
     @Test

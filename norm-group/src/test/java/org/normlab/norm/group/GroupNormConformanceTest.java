@@ -35,8 +35,10 @@ class GroupNormConformanceTest {
         assertArrayEquals(f.train().get("y"), f.eval().get("y"), "without running statistics eval.y is train.y");
         ConformanceReport report = ConformanceKit.check(registry, norm, f);
         assertTrue(report.passed(), report::format);
-        // train.y, grad_x, grad_gamma, grad_beta, eval.y: no running statistics
-        assertEquals(5, report.checks().size(), report::format);
+        // init of gamma and beta (the generator records fresh parameters), train.y, grad_x, grad_gamma,
+        // grad_beta, eval.y: no running statistics
+        assertEquals(List.of("beta", "gamma"), f.init().keySet().stream().sorted().toList());
+        assertEquals(5 + f.init().size(), report.checks().size(), report::format);
     }
 
     @Test
@@ -46,7 +48,7 @@ class GroupNormConformanceTest {
         assertEquals(List.of("mean", "var"), f.runningStats());
         ConformanceReport report = ConformanceKit.check(registry, "in", f);
         assertTrue(report.passed(), report::format);
-        assertEquals(7, report.checks().size(), report::format);
+        assertEquals(7 + f.init().size(), report.checks().size(), report::format); // and init.gamma, init.beta
         // Without them the block has no running statistics, and the kit says so.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConformanceKit.check(
                 registry, "in", Map.of("track_running_stats", false), f, Tolerance.DEFAULT));
