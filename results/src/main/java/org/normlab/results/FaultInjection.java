@@ -36,6 +36,21 @@ public final class FaultInjection {
         }
     }
 
+    /** Whether the process ignores the signal: its bit in /proc/self/status's SigIgn mask. */
+    private static boolean ignored(String signal) {
+        int number = new sun.misc.Signal(signal).getNumber();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) >>> (number - 1) & 1) == 1;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return false;
+        }
+        return false;
+    }
+
     private static void signalAt(String name) {
         int colon = SIGNAL_SPEC.indexOf(':');
         int at = SIGNAL_SPEC.lastIndexOf('@');
@@ -43,7 +58,9 @@ public final class FaultInjection {
         int n = at < 0 ? 1 : Integer.parseInt(SIGNAL_SPEC.substring(at + 1));
         if (wanted.equals(name) && SIGNAL_HITS.incrementAndGet() == n) {
             String signal = SIGNAL_SPEC.substring(0, colon);
-            System.err.println("normlab.signal: SIG" + signal + " at " + name + " (hit " + n + ")");
+            System.err.println("normlab.signal: SIG" + signal + " at " + name + " (hit " + n + ")"
+                    + (ignored(signal) ? "; this process ignores SIG" + signal + " (inherited: started in the background "
+                            + "by a non-interactive shell), so nothing happens" : ""));
             sun.misc.Signal.raise(new sun.misc.Signal(signal));
         }
     }

@@ -51,6 +51,27 @@ final class Jar {
     }
 
     /** Starts the jar without waiting; stdout and stderr go to the given files. */
+    /**
+     * A process started with SIGINT ignored (mvn run as a background job of a non-interactive
+     * shell: `mvn verify &`) passes that on, and a JVM installs no handler for an ignored
+     * SIGINT, so the jar would run on through SignalIT's SIGINT: GNU env gives it the default back.
+     */
+    private static final List<String> RESET_SIGINT = resetSigint();
+
+    private static List<String> resetSigint() {
+        List<String> env = List.of("/usr/bin/env", "--default-signal=INT");
+        try {
+            List<String> probe = new ArrayList<>(env);
+            probe.add("true");
+            return new ProcessBuilder(probe).start().waitFor() == 0 ? env : List.of();
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
     static Process start(Path workDir, List<String> jvmOptions, Path out, Path err, String... args) throws IOException {
         return start(JAR, workDir, jvmOptions, out, err, args);
     }
@@ -60,7 +81,7 @@ final class Jar {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run `mvn verify` (these tests run after package)");
         }
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(RESET_SIGINT);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
