@@ -123,6 +123,11 @@ public final class LayerProbes implements AutoCloseable {
                 }
 
                 @Override
+                public Standardizer decorated() {
+                    return inner;
+                }
+
+                @Override
                 public Standardizer undecorated() {
                     return inner.undecorated();
                 }

@@ -202,6 +202,11 @@ public final class PreciseStats implements AutoCloseable {
         }
 
         @Override
+        public Standardizer decorated() {
+            return inner;
+        }
+
+        @Override
         public Standardizer undecorated() {
             return inner.undecorated();
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.normlab.norm.ResumableRandom;
 import org.normlab.norm.Standardizable;
+import org.normlab.norm.Standardizer;
 
 /**
  * The model's own random streams (noise attacks), in block order: what a checkpoint must carry,
@@ -24,8 +25,13 @@ public final class RandomStreams {
         if (block instanceof ResumableRandom r) {
             found.add(r);
         }
-        if (block instanceof Standardizable s && s.getStandardizer() instanceof ResumableRandom r) {
-            found.add(r);
+        if (block instanceof Standardizable s) {
+            // every decorator of the step, not only the outermost (ghost around gaussian)
+            for (Standardizer step = s.getStandardizer(); step != null; step = step.decorated()) {
+                if (step instanceof ResumableRandom r) {
+                    found.add(r);
+                }
+            }
         }
         block.getChildren().values().forEach(child -> collect(child, found));
     }

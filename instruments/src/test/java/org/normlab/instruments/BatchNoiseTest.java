@@ -26,6 +26,17 @@ class BatchNoiseTest {
     private static final int H = 6;
     private static final int W = 6;
     private static final float EPS = 1e-5f;
+    /** The channels of TestNets.net's two convolutions. */
+    private static final int FIRST = 16;
+    private static final int SECOND = 32;
+
+    private static float[] ramp(int length, float start, float step) {
+        float[] v = new float[length];
+        for (int i = 0; i < length; i++) {
+            v[i] = start + step * i;
+        }
+        return v;
+    }
 
     /** batch_noise of the two norm layers and the output of TestNets.net, computed in float64 loops. */
     @Test
@@ -35,10 +46,10 @@ class BatchNoiseTest {
             Engine.getInstance().setRandomSeed(11);
             SequentialBlock net = TestNets.net(manager, "bn", Map.of(), shape);
             // gamma and beta away from 1 and 0, so the reference must apply them
-            TestNets.set(net.getChildren().get(1).getValue(), "gamma", 1.5f, 0.5f, -1f, 2f);
-            TestNets.set(net.getChildren().get(1).getValue(), "beta", 0.1f, -0.3f, 0.2f, 0f);
-            TestNets.set(net.getChildren().get(4).getValue(), "gamma", 0.7f, 1.2f, 1f, -0.4f, 2f);
-            TestNets.set(net.getChildren().get(4).getValue(), "beta", 0.5f, 0f, -0.2f, 0.3f, 0.1f);
+            TestNets.set(net.getChildren().get(1).getValue(), "gamma", ramp(FIRST, 1.5f, -0.2f));
+            TestNets.set(net.getChildren().get(1).getValue(), "beta", ramp(FIRST, 0.1f, -0.05f));
+            TestNets.set(net.getChildren().get(4).getValue(), "gamma", ramp(SECOND, 0.7f, 0.06f));
+            TestNets.set(net.getChildren().get(4).getValue(), "beta", ramp(SECOND, 0.5f, -0.03f));
             List<NDArray> data = TestNets.batches(manager, shape, 2, 5);
             NDArray batch = data.get(0);
             NDArray others = data.get(1);
@@ -49,7 +60,7 @@ class BatchNoiseTest {
             assertEquals(2, v.perLayer().length);
             TestNets.assertRelative(expected[0], v.perLayer(), 2e-4, 0, "per layer");
             TestNets.assertRelative(new double[] {expected[1][0]}, new double[] {v.logits()}, 2e-4, 0, "output");
-            assertEquals(5, v.classes());
+            assertEquals(SECOND, v.classes());
             assertTrue(v.perLayer()[0] > 0.05, "bn at batch 8 is clearly batch-dependent: " + v.perLayer()[0]);
         }
     }
@@ -215,10 +226,10 @@ class BatchNoiseTest {
         Block bn1 = net.getChildren().get(1).getValue();
         Block conv2 = net.getChildren().get(3).getValue();
         Block bn2 = net.getChildren().get(4).getValue();
-        double[] c1 = conv(x, n, 3, H, W, param(conv1, "weight"), param(conv1, "bias"), 4, 1);
-        double[] b1 = bn(c1, n, 4, H * W, param(bn1, "gamma"), param(bn1, "beta"));
-        double[] c2 = conv(relu(b1), n, 4, H, W, param(conv2, "weight"), param(conv2, "bias"), 5, 0);
-        double[] b2 = bn(c2, n, 5, (H - 2) * (W - 2), param(bn2, "gamma"), param(bn2, "beta"));
+        double[] c1 = conv(x, n, 3, H, W, param(conv1, "weight"), param(conv1, "bias"), FIRST, 1);
+        double[] b1 = bn(c1, n, FIRST, H * W, param(bn1, "gamma"), param(bn1, "beta"));
+        double[] c2 = conv(relu(b1), n, FIRST, H, W, param(conv2, "weight"), param(conv2, "bias"), SECOND, 0);
+        double[] b2 = bn(c2, n, SECOND, (H - 2) * (W - 2), param(bn2, "gamma"), param(bn2, "beta"));
         return List.of(b1, b2, relu(b2));
     }
 

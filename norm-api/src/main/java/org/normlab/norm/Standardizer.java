@@ -44,6 +44,15 @@ public interface Standardizer {
     }
 
     /**
+     * The step this one decorates (a noise attack's or an instrument's inner step), or null for
+     * a norm's own step. Decorators nest (ghost around gaussian around bn): walking this chain
+     * reaches every one of them, e.g. to save each one's random stream.
+     */
+    default Standardizer decorated() {
+        return null;
+    }
+
+    /**
      * The norm's own step beneath any decorators: this step itself unless it decorates another
      * (noise attacks, instruments), which returns {@code inner.undecorated()}.
      */

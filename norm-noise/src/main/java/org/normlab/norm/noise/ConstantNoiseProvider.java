@@ -80,6 +80,11 @@ public final class ConstantNoiseProvider extends StandardizerWrapper {
 
         /** An attack decorates the norm's step: the instruments look through it. */
         @Override
+        public Standardizer decorated() {
+            return inner;
+        }
+
+        @Override
         public Standardizer undecorated() {
             return inner.undecorated();
         }

@@ -137,6 +137,11 @@ public final class GaussianNoiseProvider extends StandardizerWrapper {
 
         /** An attack decorates the norm's step: the instruments look through it. */
         @Override
+        public Standardizer decorated() {
+            return inner;
+        }
+
+        @Override
         public Standardizer undecorated() {
             return inner.undecorated();
         }

@@ -73,6 +73,11 @@ public final class GhostBatchProvider extends StandardizerWrapper {
             return NDArrays.concat(standardized, 0);
         }
 
+        @Override
+        public Standardizer decorated() {
+            return inner;
+        }
+
         /** An attack decorates the norm's step: the instruments look through it. */
         @Override
         public Standardizer undecorated() {
