@@ -106,7 +106,8 @@ final class Exclusions {
             Entry entry = new Entry(i, match);
             if (points.stream().noneMatch(p -> matches(entry, p))) {
                 throw error.apply(at, key + ": entry " + entry.describe().substring("exclude ".length())
-                        + " matches no grid point (no point has all of these values)");
+                        + (key.equals("exclude") ? " matches no grid point (no point has all of these values)"
+                                : " matches no grid point that runs (no point left after exclude has all of these values)"));
             }
             entries.add(entry);
         }
