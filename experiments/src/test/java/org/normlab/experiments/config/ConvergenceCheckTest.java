@@ -108,6 +108,18 @@ class ConvergenceCheckTest {
     }
 
     @Test
+    void setOverridesTheCheckOrTurnsItOff() {
+        String text = SWEEP + DOSE + "check: {budget: 2}\n";
+        assertEquals(12, checks(SweepLoader.parse("s.yaml", text, List.of())).size());
+        assertEquals(0, checks(SweepLoader.parse("s.yaml", text, List.of("check=null"))).size());
+        Sweep three = SweepLoader.parse("s.yaml", text, List.of("check.budget=3", "check.tolerance=0.01"));
+        checks(three).forEach(t -> assertEquals(3, t.swept().get("check.budget")));
+        assertEquals(0.01, three.document().get("check").get("tolerance").asDouble());
+        Sweep named = SweepLoader.parse("s.yaml", text, List.of("check.cells=[{attack: c-0.5}]"));
+        assertEquals(Set.of("bn/c-0.5/16", "bn/c-0.5/128"), cells(named));
+    }
+
+    @Test
     void badSettingsAreLocatedErrors() {
         String[][] cases = {
             {"check: {budget: 1, cells: [{attack: none}]}\n", "s.yaml:16:", "check.budget: must be an integer of at least 2"},
