@@ -78,25 +78,25 @@ record ConvergenceTable(List<Row> rows, double tolerance) {
 
     /** Lays the table out: one column per swept key, then the statistics. */
     void write(Doc doc, List<String> sweptKeys) {
+        String factor = rows.stream().map(Row::factor).distinct().reduce((a, b) -> a + "/" + b).orElse("?") + "×";
         doc.heading(1, "Convergence check");
-        doc.paragraph("The checked cells (sweep key `check`) ran again at " + rows.stream().map(Row::factor).distinct()
-                .map(f -> f + "×").reduce((a, b) -> a + ", " + b).orElse("?")
-                + " the budget (`steps`, or `epochs` without a steps budget), same seeds and settings otherwise; "
-                + "those trials are in no other table or figure of this report. **budget** and **"
-                + "longer**: mean ± sd of " + METRIC.label() + " over completed seeds (n); **longer − budget**: the "
-                + "difference of the means with Welch's 95% interval; **within " + number(tolerance)
-                + "**: |longer − budget| ≤ `check.tolerance` (" + number(tolerance) + "), i.e. the budget had converged "
-                + "to that tolerance in this cell.");
+        doc.paragraph("The checked cells (sweep key `check`) ran again at " + factor + " the budget (`steps`, or "
+                + "`epochs` without a steps budget), the same seeds and settings otherwise; those trials are in no "
+                + "other table, figure or count of this report. **budget** and **" + factor + " budget**: mean ± "
+                + "sample std (n−1) of " + METRIC.label() + " over the completed seeds (n); **" + factor
+                + " − budget**: the difference of the means with Welch's 95% interval; **within " + number(tolerance)
+                + "**: |" + factor + " − budget| ≤ `check.tolerance` (" + number(tolerance) + "): the budget had "
+                + "converged to that tolerance in this cell.");
         List<String> header = new ArrayList<>(sweptKeys);
-        header.addAll(List.of("budget", "longer", "longer − budget", "Welch 95% CI", "within " + number(tolerance)));
+        header.addAll(List.of("budget", factor + " budget", factor + " − budget", "Welch 95% CI",
+                "within " + number(tolerance)));
         List<Boolean> numeric = new ArrayList<>(sweptKeys.stream().map(k -> false).toList());
         numeric.addAll(List.of(true, true, true, true, false));
         List<List<String>> lines = new ArrayList<>();
         for (Row r : rows) {
             List<String> line = new ArrayList<>(sweptKeys.stream().map(k -> r.cell().display(k)).toList());
             line.add(meanSd(r.budget()));
-            line.add(meanSd(r.longer()) + (r.longer().n() < r.planned() ? " of " + r.planned() + " planned" : "")
-                    + " at " + r.factor() + "×");
+            line.add(meanSd(r.longer()) + (r.longer().n() < r.planned() ? " of " + r.planned() + " planned" : ""));
             line.add(r.budget().n() == 0 || r.longer().n() == 0 ? "—"
                     : String.format(Locale.ROOT, "%+.4f", r.interval().difference()));
             line.add(r.interval().defined()
