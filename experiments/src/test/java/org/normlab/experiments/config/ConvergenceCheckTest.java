@@ -79,6 +79,8 @@ class ConvergenceCheckTest {
             assertEquals(main.resolved().deepCopy().without("steps"), t.resolved().deepCopy().without("steps"), "only steps differ");
         }
         assertEquals(List.of("norm.name", "attack", "batch", "check.budget"), s.axes());
+        assertEquals(parse("").trials().stream().map(Trial::id).toList(),
+                s.trials().subList(0, 16).stream().map(Trial::id).toList(), "check: leaves the main trials' ids as they were");
         assertEquals(2, s.document().get("check").get("budget").asInt());
     }
 
