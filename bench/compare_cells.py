@@ -5,7 +5,8 @@
 A and B are NormLab results.csv files or bench/noise_parity.py's parity.csv. Only completed trials
 without an attack count (an `attack` column, where there is one, must be `none`; with --attack L,
 it must be L, e.g. constant-1 for noise_parity.py --constant's rows); a cell is a
-(norm, batch) pair (the `batch` or `batch_size` column). Per cell: final_val_acc as mean +- sample
+(norm, batch) pair (the `batch` or `batch_size` column). Convergence-check trials (a non-empty
+`check.budget` column, sweep key check:) are left out: the report has their own table. Per cell: final_val_acc as mean +- sample
 std (n-1) in A and in B, B - A with Welch's 95% t-interval (SciPy: Debian's python3-scipy), and,
 with --tolerance T, whether |B - A| <= T (the convergence check: within 2 points of twice the budget).
 Prints a Markdown table; --csv also writes it as CSV, e.g. into RUNS/noise/checks/, where the
@@ -24,6 +25,8 @@ def cells(path, attack='none'):
     with open(path, newline='') as f:
         for row in csv.DictReader(f):
             if row.get('status') != 'completed' or row.get('attack', 'none') != attack:
+                continue
+            if row.get('check.budget'):   # a convergence-check trial (sweep key check:), not the cell's budget
                 continue
             batch = int(row.get('batch') or row['batch_size'])
             by.setdefault((row['norm'], batch), []).append(float(row['final_val_acc']))

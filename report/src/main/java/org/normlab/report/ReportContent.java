@@ -30,6 +30,10 @@ final class ReportContent {
         c.trials();
         c.groups();
         c.comparisons();
+        ConvergenceTable check = ConvergenceTable.of(report.data());
+        if (check != null) {
+            check.write(c.doc, c.keys);
+        }
         c.figures(figures);
         c.problems();
         c.definition();

@@ -27,6 +27,9 @@ import org.normlab.results.TrialCopies;
  * @param duplicates how many extra copies of identical results the shards held
  * @param stale the trials the last run skipped as stale (stale.json: their recorded provenance
  *     differs from the code of that run), trial id to what changed
+ * @param checkPlanned the planned convergence-check trials (sweep key {@code check}, marked
+ *     {@value #CHECK_MARK}); they are in none of the other lists, so no main table counts them
+ * @param checkResults their results, in plan order
  */
 public record SweepData(
         String name,
@@ -39,9 +42,16 @@ public record SweepData(
         List<Conflict> conflicts,
         int duplicates,
         List<String> warnings,
-        Map<String, List<String>> stale) {
+        Map<String, List<String>> stale,
+        List<PlannedTrial> checkPlanned,
+        List<TrialOutcome> checkResults) {
+
+    /** The swept-like key of a convergence-check trial (its value: the budget factor). */
+    public static final String CHECK_MARK = "check.budget";
 
     public SweepData {
+        checkPlanned = List.copyOf(checkPlanned);
+        checkResults = List.copyOf(checkResults);
         dirs = List.copyOf(dirs);
         sweptKeys = List.copyOf(sweptKeys);
         planned = List.copyOf(planned);

@@ -50,9 +50,19 @@ final class SweepReader {
         SweepReader r = new SweepReader();
         dirs.forEach(r::readFolder);
         String name = r.merge();
+        // convergence-check trials (sweep key check) apart, so that no main table or figure counts them
+        List<PlannedTrial> plan = r.planned.values().stream().filter(t -> !isCheck(t.swept())).toList();
+        List<PlannedTrial> checkPlan = r.planned.values().stream().filter(t -> isCheck(t.swept())).toList();
+        List<TrialOutcome> main = r.results.stream().filter(t -> !isCheck(t.swept())).toList();
+        List<TrialOutcome> checks = r.results.stream().filter(t -> isCheck(t.swept())).toList();
+        r.sweptKeys.remove(SweepData.CHECK_MARK);
         return new SweepData(name, r.dirs, r.sweepYaml != null ? r.sweepYaml : SweepYaml.NONE,
-                List.copyOf(r.sweptKeys), r.planKnown, List.copyOf(r.planned.values()), r.results, r.conflicts,
-                r.duplicates, r.warnings, r.stale);
+                List.copyOf(r.sweptKeys), r.planKnown, plan, main, r.conflicts,
+                r.duplicates, r.warnings, r.stale, checkPlan, checks);
+    }
+
+    private static boolean isCheck(Settings swept) {
+        return swept != null && swept.values().containsKey(SweepData.CHECK_MARK);
     }
 
     private void readFolder(Path dir) {

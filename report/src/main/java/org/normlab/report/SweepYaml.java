@@ -69,6 +69,12 @@ public final class SweepYaml {
         return dose;
     }
 
+    /** {@code check.tolerance}, or {@code fallback} when it is not set. */
+    double checkTolerance(double fallback) {
+        JsonNode t = root.path("check").path("tolerance");
+        return t.isNumber() ? t.doubleValue() : fallback;
+    }
+
     /** The named grid axes (values are labelled sets of settings) of which some value sets a key {@code keyMatches}. */
     List<String> namedAxesSetting(java.util.function.Predicate<String> keyMatches) {
         List<String> axes = new ArrayList<>();

@@ -58,50 +58,65 @@ final class Exclusions {
      * @param error makes the located error for a JSON pointer of the file and a message
      */
     static Exclusions parse(JsonNode node, List<Point> points, BiFunction<String, String, RuntimeException> error) {
+        return parse(node, "exclude", points, error);
+    }
+
+    /**
+     * The same for another list of partial grid assignments ({@code check.cells}, {@link ConvergenceCheck}):
+     * {@code key} is its dotted name, used in its JSON pointers and messages.
+     */
+    static Exclusions parse(JsonNode node, String key, List<Point> points, BiFunction<String, String, RuntimeException> error) {
         if (node == null || node.isNull()) {
             return NONE;
         }
+        String pointer = "/" + key.replace('.', '/');
         if (!node.isArray()) {
-            throw error.apply("/exclude", "'exclude' must be a list of mappings of grid keys to values, "
+            throw error.apply(pointer, "'" + key + "' must be a list of mappings of grid keys to values, "
                     + "e.g. [{norm.name: gn, attack.name: constant}]");
         }
         Map<String, Set<String>> onGrid = gridValues(points);
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            String at = "/exclude/" + i;
+            String at = pointer + "/" + i;
             JsonNode e = node.get(i);
             if (!e.isObject() || e.isEmpty()) {
-                throw error.apply(at, "each exclude entry must be a non-empty mapping of grid keys to values, "
+                throw error.apply(at, "each " + key + " entry must be a non-empty mapping of grid keys to values, "
                         + "e.g. {norm.name: gn, attack.name: constant}");
             }
             Map<String, JsonNode> match = new LinkedHashMap<>();
             e.fields().forEachRemaining(kv -> {
-                String key = kv.getKey();
-                String kat = at + "/" + key.replace("~", "~0").replace("/", "~1");
-                Set<String> values = onGrid.get(key);
+                String name = kv.getKey();
+                String kat = at + "/" + name.replace("~", "~0").replace("/", "~1");
+                Set<String> values = onGrid.get(name);
                 if (values == null) {
-                    String unknown = SettingsTree.keyProblem(key);
-                    throw error.apply(kat + "#key", "exclude: " + (unknown != null
-                            ? unknown + "; exclude names grid keys: " + String.join(", ", onGrid.keySet())
-                            : "'" + key + "' is not swept by the grid; exclude names grid keys: "
+                    String unknown = SettingsTree.keyProblem(name);
+                    throw error.apply(kat + "#key", key + ": " + (unknown != null
+                            ? unknown + "; " + key + " names grid keys: " + String.join(", ", onGrid.keySet())
+                            : "'" + name + "' is not swept by the grid; " + key + " names grid keys: "
                                     + String.join(", ", onGrid.keySet())));
                 }
                 if (!values.contains(canonical(kv.getValue()))) {
                     List<String> shown = values.stream().map(Exclusions::shown).toList();
-                    throw error.apply(kat, String.format("exclude: %s: '%s' is not a value of the grid%s; its values: %s",
-                            key, shown(canonical(kv.getValue())), Spelling.hint(shown(canonical(kv.getValue())), shown),
+                    throw error.apply(kat, String.format("%s: %s: '%s' is not a value of the grid%s; its values: %s",
+                            key, name, shown(canonical(kv.getValue())), Spelling.hint(shown(canonical(kv.getValue())), shown),
                             String.join(", ", shown)));
                 }
-                match.put(key, kv.getValue());
+                match.put(name, kv.getValue());
             });
             Entry entry = new Entry(i, match);
             if (points.stream().noneMatch(p -> matches(entry, p))) {
-                throw error.apply(at, "exclude: entry " + entry.describe().substring("exclude ".length())
-                        + " matches no grid point (no point has all of these values)");
+                throw error.apply(at, key + ": entry " + entry.describe().substring("exclude ".length())
+                        + (key.equals("exclude") ? " matches no grid point (no point has all of these values)"
+                                : " matches no grid point that runs (no point left after exclude has all of these values)"));
             }
             entries.add(entry);
         }
         return new Exclusions(entries);
+    }
+
+    /** Whether some entry matches {@code point}. */
+    boolean any(Point point) {
+        return matching(point) != null;
     }
 
     /** The first entry that drops {@code point}, or null when it stays. */

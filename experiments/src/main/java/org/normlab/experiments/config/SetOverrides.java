@@ -45,7 +45,7 @@ final class SetOverrides {
             locations.put("/grid/" + Locator.escape(axis), where);
             return;
         }
-        if (key.startsWith(DoseSpec.REPORT_KEY + ".")) {
+        if (key.startsWith(DoseSpec.REPORT_KEY + ".") || key.startsWith(ConvergenceCheck.KEY + ".")) {
             SettingsTree.setDotted(file, key, value, where);
             locations.put(JsonPointer.compile("/" + key.replace(".", "/")).toString(), where);
             return;

@@ -20,11 +20,12 @@ import org.normlab.results.ResultStore;
  * @param exclude the file's {@code exclude:} list as written, or null
  * @param excluded the grid points it dropped, in grid order
  * @param report the file's {@code report:} settings as written (checked by the loader), or null
+ * @param check the file's {@code check:} settings as written (checked by the loader), or null
  */
 public record Sweep(
         String name, String source, ObjectNode base, ObjectNode grid, List<Long> seeds, List<Trial> trials, Locator locator,
         com.fasterxml.jackson.databind.JsonNode exclude, List<Excluded> excluded,
-        com.fasterxml.jackson.databind.JsonNode report) {
+        com.fasterxml.jackson.databind.JsonNode report, com.fasterxml.jackson.databind.JsonNode check) {
 
     /**
      * A grid point that {@code exclude:} dropped.
@@ -36,14 +37,22 @@ public record Sweep(
 
     /** The same sweep with other trials (a shard's part, renumbered). */
     public Sweep withTrials(List<Trial> part) {
-        return new Sweep(name, source, base, grid, seeds, part, locator, exclude, excluded, report);
+        return new Sweep(name, source, base, grid, seeds, part, locator, exclude, excluded, report, check);
     }
 
-    /** The axis names, in the order of the file. */
+    /** The axis names, in the order of the file; then {@value ConvergenceCheck#MARK} when some trial is a check trial. */
     public List<String> axes() {
         List<String> axes = new java.util.ArrayList<>();
         grid.fieldNames().forEachRemaining(axes::add);
+        if (!checkTrials().isEmpty()) {
+            axes.add(ConvergenceCheck.MARK);
+        }
         return axes;
+    }
+
+    /** The trials {@code check:} added (after the main ones), each marked {@value ConvergenceCheck#MARK}. */
+    public List<Trial> checkTrials() {
+        return trials.stream().filter(t -> t.swept().containsKey(ConvergenceCheck.MARK)).toList();
     }
 
     /** The trials as trials.json lists them. */
@@ -63,6 +72,9 @@ public record Sweep(
         }
         if (report != null && !report.isNull()) {
             doc.set("report", report);   // read back by the report (report.dose_response)
+        }
+        if (check != null && !check.isNull()) {
+            doc.set("check", check);     // read back by the report (check.tolerance)
         }
         doc.set("base", base);
         return doc;

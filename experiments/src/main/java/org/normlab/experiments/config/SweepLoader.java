@@ -24,7 +24,8 @@ import org.normlab.results.UserError;
  */
 public final class SweepLoader {
 
-    private static final List<String> SWEEP_KEYS = List.of("name", "description", "seeds", "grid", "parameters", "exclude", DoseSpec.REPORT_KEY);
+    private static final List<String> SWEEP_KEYS = List.of("name", "description", "seeds", "grid", "parameters", "exclude", DoseSpec.REPORT_KEY,
+            ConvergenceCheck.KEY);
 
     private final String source;
     private final LocatedYaml yaml;
@@ -91,6 +92,7 @@ public final class SweepLoader {
         Exclusions exclusions = Exclusions.parse(file.get("exclude"), gridPoints, locator::error);
         List<Sweep.Excluded> excluded = new ArrayList<>();
         List<Trial> trials = new ArrayList<>();
+        List<ConvergenceCheck.Cell> kept = new ArrayList<>();
         for (GridExpansion.Point point : points) {
             Exclusions.Entry by = exclusions.matching(new Exclusions.Point(point.swept(), point.settings()));
             if (by != null) {
@@ -101,6 +103,7 @@ public final class SweepLoader {
             point.settings().forEach((key, value) ->
                     SettingsTree.setDotted(resolved, key, value.deepCopy(), point.origins().get(key)));
             TrialConfig config = binder.bind(resolved, point.origins(), "trial " + point.swept());
+            kept.add(new ConvergenceCheck.Cell(point, resolved));
             for (long seed : seeds) {
                 trials.add(new Trial(SettingsTree.trialId(resolved, seed), trials.size(), seed, point.swept(), config,
                         resolved, point.origins()));
@@ -110,9 +113,28 @@ public final class SweepLoader {
             throw locator.error("/exclude", "exclude drops every grid point; nothing would run");
         }
         ReportKey.check(file.get(DoseSpec.REPORT_KEY), axes, trials, locator::error);
+        addCheckTrials(file, kept, seeds, trials);
         ObjectNode resolvedBase = base.deepCopy();
         return new Sweep(name, source, resolvedBase, axes, seeds, trials, locator, file.get("exclude"), excluded,
-                file.get(DoseSpec.REPORT_KEY));
+                file.get(DoseSpec.REPORT_KEY), file.get(ConvergenceCheck.KEY));
+    }
+
+    /** The {@code check:} trials, after the main ones: each checked cell per seed at a multiple of its budget. */
+    private void addCheckTrials(ObjectNode file, List<ConvergenceCheck.Cell> kept, List<Long> seeds, List<Trial> trials) {
+        ConvergenceCheck check = ConvergenceCheck.parse(file.get(ConvergenceCheck.KEY), locator::error);
+        if (check == null) {
+            return;
+        }
+        for (ConvergenceCheck.Cell cell : check.select(kept, file.get(DoseSpec.REPORT_KEY), locator::error)) {
+            ObjectNode resolved = check.longer(cell.resolved());
+            Map<String, Object> swept = new java.util.LinkedHashMap<>(cell.point().swept());
+            swept.put(ConvergenceCheck.MARK, check.budget());
+            TrialConfig config = binder.bind(resolved, cell.point().origins(), "check trial " + swept);
+            for (long seed : seeds) {
+                trials.add(new Trial(SettingsTree.trialId(resolved, seed), trials.size(), seed, swept, config, resolved,
+                        cell.point().origins()));
+            }
+        }
     }
 
     // ---- the sweep-level keys

@@ -185,11 +185,21 @@ public final class ShardMerge {
         return doc.path("name").isTextual() ? doc.get("name").asText() : null;
     }
 
+    private static final String CHECK_MARK = "check.budget";
+
     /** The grid's axes, from sweep.yaml (or, without one, the swept keys of the plan). */
     private List<String> axes() {
         JsonNode grid = sweepDoc().path("grid");
         List<String> axes = new ArrayList<>();
         (grid.isObject() && !grid.isEmpty() ? grid : plan.path(0).path("swept")).fieldNames().forEachRemaining(axes::add);
+        // check: trials (their swept-like mark comes after the grid's axes, as the runner writes it)
+        boolean checks = false;
+        for (JsonNode row : plan) {
+            checks |= row.path("swept").has(CHECK_MARK);
+        }
+        if (checks && !axes.contains(CHECK_MARK)) {
+            axes.add(CHECK_MARK);
+        }
         return axes;
     }
 

@@ -186,15 +186,23 @@ public final class SweepRunner {
             boolean rerunStale) {
         if (shard != null) {
             console.printf("sweep %s, shard %s: %d trials%n", sweep.name(), shard, sweep.trials().size());
-        } else {
+        } else if (sweep.checkTrials().isEmpty()) {
             console.printf("sweep %s: %d trials (%d grid points x %d seeds)%n", sweep.name(), sweep.trials().size(),
                     sweep.trials().size() / sweep.seeds().size(), sweep.seeds().size());
+        } else {
+            int checks = sweep.checkTrials().size();
+            int main = sweep.trials().size() - checks;
+            console.printf("sweep %s: %d trials: %d main (%d grid points x %d seeds) + %d convergence check "
+                            + "(%d cells x %d seeds at %sx the budget)%n", sweep.name(), sweep.trials().size(), main,
+                    main / sweep.seeds().size(), sweep.seeds().size(), checks, checks / sweep.seeds().size(),
+                    sweep.seeds().size(), sweep.checkTrials().get(0).swept().get("check.budget"));
         }
         if (!sweep.excluded().isEmpty()) {
             console.printf("excluded %d grid point(s) (x %d seeds):%n", sweep.excluded().size(), sweep.seeds().size());
             sweep.excluded().forEach(x -> console.printf("       %s  (%s)%n", settings(x.point()), x.by()));
         }
         Duration total = Duration.ZERO;
+        Duration checkTotal = Duration.ZERO;
         SkipRule rule = new SkipRule(core.getInstance(NormRegistry.class), rerunStale);
         MeasuredSpeed speed = new MeasuredSpeed(core.getInstance(ModelFactory.class), core.getInstance(NormRegistry.class));
         int stale = 0;
@@ -208,6 +216,9 @@ public final class SweepRunner {
             stale += decision.stale() ? 1 : 0;
             if (decision.run()) {
                 total = total.plus(d);
+                if (t.swept().containsKey("check.budget")) {
+                    checkTotal = checkTotal.plus(d);
+                }
             }
             console.printf(Locale.ROOT, "  %3d  %s  seed=%d  %s  ~%s%s%n", t.index() + 1, t.id(), t.seed(), settings(t),
                     Progress.format(d), state);
@@ -222,6 +233,10 @@ public final class SweepRunner {
                     m.batchSize(), m.trainImagesPerSecond(), m.valBatchSize() / m.evalBatchSeconds());
         }
         console.printf("estimated time: ~%s at these speeds, one trial after another%n", Progress.format(total));
+        if (!sweep.checkTrials().isEmpty()) {
+            console.printf("  of which ~%s main trials and ~%s convergence-check trials%n",
+                    Progress.format(total.minus(checkTotal)), Progress.format(checkTotal));
+        }
     }
 
     private static String threadsNote() {

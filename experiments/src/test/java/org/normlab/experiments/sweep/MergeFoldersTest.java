@@ -41,6 +41,35 @@ class MergeFoldersTest {
 
     @TempDir Path tmp;
 
+    /** Trials whose id starts so are convergence-check trials (swept check.budget: 2). */
+    private static final String CHECK_PREFIX = "ck";
+
+    @Test
+    void checkTrialsKeepTheirCheckBudgetColumnInTheMergedResultsCsv() throws Exception {
+        Path sweepDir = tmp.resolve("runs/merge");
+        T check = new T("ck05", 1, "bn");
+        List<T> plan = List.of(BN1, BN2, IEBN1, IEBN2, check);
+        Path a = sweepDir.resolve("shard-0-of-2");
+        Path b = sweepDir.resolve("shard-1-of-2");
+        writeShardFiles(a, 0, 2, List.of(BN1, IEBN1, check), plan);
+        writeShardFiles(b, 1, 2, List.of(BN2, IEBN2), plan);
+        result(a, BN1, "completed", 0.5, 10.0);
+        result(a, IEBN1, "completed", 0.75, 11.0);
+        result(a, check, "completed", 0.875, 14.0);
+        result(b, BN2, "completed", 0.625, 12.0);
+        result(b, IEBN2, "completed", 0.25, 13.0);
+
+        ShardMerge.read(ShardFolders.expand(List.of(sweepDir)), sweepDir).write(sweepDir);
+        assertEquals(List.of(
+                "trial_id,status,seed,norm.name,check.budget,final_val_acc,best_val_acc,final_train_acc,final_val_loss,params,train_img_s,wall_s",
+                "aa01,completed,1,bn,,0.5,0.5,0.875,1.25,1000,500.0,10.0",
+                "bb02,completed,2,bn,,0.625,0.625,0.875,1.25,1000,500.0,12.0",
+                "cc03,completed,1,iebn,,0.75,0.75,0.875,1.25,1000,500.0,11.0",
+                "dd04,completed,2,iebn,,0.25,0.25,0.875,1.25,1000,500.0,13.0",
+                "ck05,completed,1,bn,2,0.875,0.875,0.875,1.25,1000,500.0,14.0"),
+                Files.readAllLines(sweepDir.resolve("results.csv")));
+    }
+
     @Test
     void shardsMergeIntoOneFolderLikeAnUnshardedRun() throws Exception {
         Path sweepDir = tmp.resolve("runs/merge");
@@ -225,7 +254,10 @@ class MergeFoldersTest {
         ArrayNode rows = JSON.createArrayNode();
         for (T t : trials) {
             ObjectNode row = rows.addObject().put("trial_id", t.id()).put("seed", t.seed());
-            row.putObject("swept").put("norm.name", t.norm());
+            ObjectNode swept = row.putObject("swept").put("norm.name", t.norm());
+            if (t.id().startsWith(CHECK_PREFIX)) {
+                swept.put("check.budget", 2);
+            }
         }
         return rows;
     }
@@ -235,7 +267,10 @@ class MergeFoldersTest {
         Path trial = Files.createDirectories(dir.resolve(t.id()));
         ObjectNode r = JSON.createObjectNode();
         r.put("trial_id", t.id()).put("sweep", "merge").put("status", status).put("seed", t.seed());
-        r.putObject("swept").put("norm.name", t.norm());
+        ObjectNode swept = r.putObject("swept").put("norm.name", t.norm());
+        if (t.id().startsWith(CHECK_PREFIX)) {
+            swept.put("check.budget", 2);
+        }
         r.putObject("config").put("epochs", 1).putObject("norm").put("name", t.norm());
         r.putObject("metrics").put("final_val_acc", acc).put("best_val_acc", acc).put("best_epoch", 1)
                 .put("final_train_acc", 0.875).put("final_val_loss", 1.25).put("params", 1000)
