@@ -126,11 +126,6 @@ public final class LayerProbes implements AutoCloseable {
                 public Standardizer decorated() {
                     return inner;
                 }
-
-                @Override
-                public Standardizer undecorated() {
-                    return inner.undecorated();
-                }
             };
         }
 

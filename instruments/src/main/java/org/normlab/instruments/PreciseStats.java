@@ -206,11 +206,6 @@ public final class PreciseStats implements AutoCloseable {
             return inner;
         }
 
-        @Override
-        public Standardizer undecorated() {
-            return inner.undecorated();
-        }
-
         void checkCalled(int batches) {
             if (calls < batches) {
                 throw new IllegalStateException(String.format(

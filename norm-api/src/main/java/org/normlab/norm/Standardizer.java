@@ -40,7 +40,7 @@ public interface Standardizer {
      * would need them.
      */
     default Set<RunningStatistic> keeps() {
-        return Set.of();
+        return decorated() == null ? Set.of() : decorated().keeps();
     }
 
     /**
@@ -57,6 +57,6 @@ public interface Standardizer {
      * (noise attacks, instruments), which returns {@code inner.undecorated()}.
      */
     default Standardizer undecorated() {
-        return this;
+        return decorated() == null ? this : decorated().undecorated();
     }
 }

@@ -4,12 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.SplittableRandom;
 import org.normlab.norm.NormOption;
 import org.normlab.norm.NormSpec;
 import org.normlab.norm.ResumableRandom;
-import org.normlab.norm.RunningStatistic;
 import org.normlab.norm.RunningStats;
 import org.normlab.norm.Standardizer;
 
@@ -139,16 +137,6 @@ public final class GaussianNoiseProvider extends StandardizerWrapper {
         @Override
         public Standardizer decorated() {
             return inner;
-        }
-
-        @Override
-        public Standardizer undecorated() {
-            return inner.undecorated();
-        }
-
-        @Override
-        public Set<RunningStatistic> keeps() {
-            return inner.keeps();
         }
 
         @Override

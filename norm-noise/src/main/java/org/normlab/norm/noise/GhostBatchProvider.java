@@ -4,10 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import java.util.List;
-import java.util.Set;
 import org.normlab.norm.NormOption;
 import org.normlab.norm.NormSpec;
-import org.normlab.norm.RunningStatistic;
 import org.normlab.norm.RunningStats;
 import org.normlab.norm.Standardizer;
 
@@ -76,17 +74,6 @@ public final class GhostBatchProvider extends StandardizerWrapper {
         @Override
         public Standardizer decorated() {
             return inner;
-        }
-
-        /** An attack decorates the norm's step: the instruments look through it. */
-        @Override
-        public Standardizer undecorated() {
-            return inner.undecorated();
-        }
-
-        @Override
-        public Set<RunningStatistic> keeps() {
-            return inner.keeps();
         }
 
         @Override
