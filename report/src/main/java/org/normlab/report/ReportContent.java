@@ -26,14 +26,16 @@ final class ReportContent {
     static Doc build(Report report, List<Charts.Figure> lead, List<Charts.Figure> figures) {
         ReportContent c = new ReportContent(report);
         DoseSection.build(report, lead, c.doc);
-        Checks.build(report.data().dirs(), c.doc);
-        c.trials();
-        c.groups();
-        c.comparisons();
+        // the convergence of the attacked cells belongs with the lead: an effect measured before
+        // convergence is the trap the check is there for
         ConvergenceTable check = ConvergenceTable.of(report.data());
         if (check != null) {
             check.write(c.doc, c.keys);
         }
+        Checks.build(report.data().dirs(), c.doc);
+        c.trials();
+        c.groups();
+        c.comparisons();
         c.figures(figures);
         c.problems();
         c.definition();
