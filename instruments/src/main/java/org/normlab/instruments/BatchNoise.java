@@ -197,12 +197,23 @@ public final class BatchNoise {
             return inner.standardize(x, scratch(stats, x.getManager()), training);
         }
 
+        @Override
+        public Standardizer decorated() {
+            return inner;
+        }
+
+        /** Copies of the running statistics; a step without a running variance (mean-only) has none to copy. */
         private static RunningStats scratch(RunningStats stats, NDManager manager) {
-            NDArray mean = stats.mean().duplicate();
-            NDArray var = stats.var().duplicate();
-            mean.attach(manager);
-            var.attach(manager);
-            return new RunningStats(mean, var, stats.eps(), stats.momentum());
+            return new RunningStats(copy(stats.mean(), manager), copy(stats.var(), manager), stats.eps(), stats.momentum());
+        }
+
+        private static NDArray copy(NDArray statistic, NDManager manager) {
+            if (statistic == null) {
+                return null;
+            }
+            NDArray copy = statistic.duplicate();
+            copy.attach(manager);
+            return copy;
         }
     }
 }

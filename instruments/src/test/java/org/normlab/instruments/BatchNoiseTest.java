@@ -65,6 +65,27 @@ class BatchNoiseTest {
         }
     }
 
+    /**
+     * A batch norm without a running variance (mean-only, as a plugin writes it): measured like
+     * any other, batch-dependent, and its running mean left as it was.
+     */
+    @Test
+    void aNormWithoutRunningVarianceIsMeasuredAndLeftUntouched() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Shape shape = new Shape(8, 3, H, W);
+            SequentialBlock net = TestNets.net(manager, "test-mobn-novar", Map.of(), shape);
+            List<NormLayer> layers = NormLayers.find(net);
+            assertEquals(2, layers.size());
+            float[] before = layers.get(0).block().storedRunningStats().mean().toFloatArray();
+            List<NDArray> data = TestNets.batches(manager, shape, 2, 5);
+            BatchNoise.Values v = BatchNoise.measure(net, layers, data.get(0), data.get(1), 7);
+            assertEquals(2, v.perLayer().length);
+            assertTrue(v.perLayer()[0] > 0.01 && v.logits() > 0.01, "the batch mean is the companions' too: "
+                    + java.util.Arrays.toString(v.perLayer()) + ", " + v.logits());
+            assertArrayEquals(before, layers.get(0).block().storedRunningStats().mean().toFloatArray());
+        }
+    }
+
     /** GroupNorm looks at one sample only: the output is the same whoever the companions are. */
     @Test
     void groupNormGivesExactlyZero() {
