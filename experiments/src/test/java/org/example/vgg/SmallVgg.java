@@ -7,7 +7,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
-import org.normlab.experiments.wiring.ModelFamily;
+import org.normlab.models.ModelFamily;
 import org.normlab.norm.NormFactory;
 
 /**

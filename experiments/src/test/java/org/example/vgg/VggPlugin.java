@@ -2,8 +2,8 @@ package org.example.vgg;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
-import org.normlab.experiments.wiring.DatasetReader;
-import org.normlab.experiments.wiring.ModelFamily;
+import org.normlab.engine.assembly.DatasetReader;
+import org.normlab.models.ModelFamily;
 
 /**
  * A plugin as a researcher would ship it: a Guice module, listed in its jar's

@@ -22,7 +22,7 @@ import org.normlab.results.UserError;
 import org.normlab.data.FashionMnist;
 import org.normlab.data.Datasets;
 import org.normlab.experiments.launch.JvmOptions;
-import org.normlab.experiments.train.DeterminismCheck;
+import org.normlab.engine.DeterminismCheck;
 import org.normlab.norm.NormProvider;
 import org.normlab.norm.NormRegistry;
 import picocli.CommandLine.Command;

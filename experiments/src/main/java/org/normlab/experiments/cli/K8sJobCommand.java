@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.normlab.experiments.config.Sweep;
+import org.normlab.config.Sweep;
 import org.normlab.experiments.launch.K8sJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

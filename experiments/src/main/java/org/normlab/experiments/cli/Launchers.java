@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.normlab.results.UserError;
-import org.normlab.experiments.config.DeviceName;
-import org.normlab.experiments.config.Sweep;
-import org.normlab.experiments.config.SweepLoader;
-import org.normlab.experiments.wiring.DataFactory;
+import org.normlab.config.DeviceName;
+import org.normlab.config.Sweep;
+import org.normlab.config.SweepLoader;
+import org.normlab.engine.assembly.DataFactory;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 

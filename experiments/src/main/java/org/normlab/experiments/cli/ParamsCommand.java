@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.normlab.data.ImageShape;
 import org.normlab.results.UserError;
-import org.normlab.experiments.wiring.NormFactories;
+import org.normlab.engine.assembly.NormFactories;
 import org.normlab.models.ModelSpec;
 import org.normlab.models.Models;
 import org.normlab.norm.NormConfigException;

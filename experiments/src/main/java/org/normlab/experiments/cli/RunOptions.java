@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.normlab.results.UserError;
-import org.normlab.experiments.config.DeviceName;
+import org.normlab.config.DeviceName;
 import org.normlab.experiments.sweep.Scale;
 import org.normlab.experiments.sweep.Shard;
 import picocli.CommandLine.Option;

@@ -3,15 +3,15 @@ package org.normlab.experiments.cli;
 import com.google.inject.Injector;
 import java.io.IOException;
 import java.util.List;
-import org.normlab.experiments.config.Sweep;
-import org.normlab.experiments.config.SweepLoader;
+import org.normlab.config.Sweep;
+import org.normlab.config.SweepLoader;
 import org.normlab.report.Reports;
 import org.normlab.experiments.sweep.Scale;
 import org.normlab.experiments.sweep.SweepRunner;
 import org.normlab.experiments.sweep.SweepValidator;
-import org.normlab.experiments.train.Stop;
-import org.normlab.experiments.train.Stopped;
-import org.normlab.experiments.wiring.DataFactory;
+import org.normlab.engine.Stop;
+import org.normlab.engine.Stopped;
+import org.normlab.engine.assembly.DataFactory;
 
 /** Loads a sweep file with its overrides and runs it through the composition root. */
 final class RunSweep {

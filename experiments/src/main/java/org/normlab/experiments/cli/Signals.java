@@ -1,7 +1,7 @@
 package org.normlab.experiments.cli;
 
 import java.io.PrintStream;
-import org.normlab.experiments.train.Stop;
+import org.normlab.engine.Stop;
 import sun.misc.Signal;
 
 /**

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.normlab.results.UserError;
-import org.normlab.experiments.config.Sweep;
+import org.normlab.config.Sweep;
 import org.normlab.experiments.launch.SlurmScript;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

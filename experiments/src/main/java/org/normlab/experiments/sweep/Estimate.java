@@ -2,8 +2,8 @@ package org.normlab.experiments.sweep;
 
 import java.time.Duration;
 import java.util.Map;
-import org.normlab.experiments.config.TrialConfig;
-import org.normlab.experiments.wiring.DataFactory;
+import org.normlab.config.TrialConfig;
+import org.normlab.engine.assembly.DataFactory;
 
 /**
  * Trial time estimates. {@link #of(TrialConfig, DataFactory.Shape, MeasuredSpeed.Times)} is

@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
-import org.normlab.experiments.config.Sweep;
-import org.normlab.experiments.config.Trial;
+import org.normlab.config.Sweep;
+import org.normlab.config.Trial;
 import org.normlab.results.ResultStore;
-import org.normlab.experiments.wiring.DataFactory;
-import org.normlab.experiments.train.Progress;
-import org.normlab.experiments.train.Stop;
-import org.normlab.experiments.train.Stopped;
-import org.normlab.experiments.wiring.Devices;
+import org.normlab.engine.assembly.DataFactory;
+import org.normlab.engine.Progress;
+import org.normlab.engine.Stop;
+import org.normlab.engine.Stopped;
+import org.normlab.engine.assembly.Devices;
 
 /**
  * {@code --parallel N}: runs the sweep's unfinished trials in N worker processes at once. DJL's

@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.normlab.results.UserError;
-import org.normlab.experiments.config.Sweep;
-import org.normlab.experiments.config.Trial;
+import org.normlab.config.Sweep;
+import org.normlab.config.Trial;
 import org.normlab.results.AtomicFiles;
 import org.normlab.results.ResultStore;
-import org.normlab.experiments.wiring.DataFactory;
-import org.normlab.experiments.train.Progress;
+import org.normlab.engine.assembly.DataFactory;
+import org.normlab.engine.Progress;
 
 /**
  * How one run of a sweep is spread out: which {@link Shard} of the sweep it runs (all of it when

@@ -1,8 +1,8 @@
 package org.normlab.experiments.sweep;
 
 import java.util.List;
-import org.normlab.experiments.config.Trial;
-import org.normlab.experiments.wiring.TrialProvenance;
+import org.normlab.config.Trial;
+import org.normlab.engine.assembly.TrialProvenance;
 import org.normlab.norm.NormRegistry;
 import org.normlab.results.Provenance;
 import org.normlab.results.TrialResult;

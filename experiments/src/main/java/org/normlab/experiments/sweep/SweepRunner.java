@@ -12,17 +12,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.normlab.results.UserError;
-import org.normlab.experiments.config.Sweep;
-import org.normlab.experiments.config.Trial;
+import org.normlab.config.Sweep;
+import org.normlab.config.Trial;
 import org.normlab.norm.NormRegistry;
 import org.normlab.results.FileNames;
 import org.normlab.results.StaleTrials;
 import org.normlab.results.ResultStore;
 import org.normlab.results.TrialResult;
 import org.normlab.results.TrialStatus;
-import org.normlab.experiments.wiring.DataFactory;
-import org.normlab.experiments.wiring.ModelFactory;
-import org.normlab.experiments.train.Progress;
+import org.normlab.engine.assembly.DataFactory;
+import org.normlab.engine.assembly.ModelFactory;
+import org.normlab.engine.Progress;
 
 /**
  * Runs a sweep: validates every trial, then runs the trials that have no finished result yet (so a

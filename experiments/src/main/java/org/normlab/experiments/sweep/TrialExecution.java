@@ -2,9 +2,9 @@ package org.normlab.experiments.sweep;
 
 import java.io.IOException;
 import java.util.List;
-import org.normlab.experiments.config.Sweep;
-import org.normlab.experiments.config.Trial;
-import org.normlab.experiments.train.Progress;
+import org.normlab.config.Sweep;
+import org.normlab.config.Trial;
+import org.normlab.engine.Progress;
 import org.normlab.results.ResultStore;
 
 /**

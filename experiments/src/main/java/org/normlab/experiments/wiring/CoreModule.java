@@ -1,6 +1,12 @@
 package org.normlab.experiments.wiring;
 
 import com.google.inject.AbstractModule;
+import org.normlab.engine.assembly.DataFactory;
+import org.normlab.engine.assembly.DefaultDataFactory;
+import org.normlab.engine.assembly.ModelFactory;
+import org.normlab.engine.assembly.DefaultModelFactory;
+import org.normlab.engine.assembly.DatasetReader;
+import org.normlab.models.ModelFamily;
 import com.google.inject.Module;
 import com.google.inject.multibindings.MapBinder;
 import java.util.ServiceLoader;

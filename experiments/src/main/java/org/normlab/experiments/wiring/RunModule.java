@@ -4,8 +4,8 @@ import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.name.Names;
 import org.normlab.results.ResultStore;
-import org.normlab.experiments.train.EpochListener;
-import org.normlab.experiments.train.Progress;
+import org.normlab.engine.EpochListener;
+import org.normlab.engine.Progress;
 
 /**
  * One sweep run, a child of {@link CoreModule}: the sweep's name, its result store, the

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.normlab.experiments.train.ResumeCheckpoint;
+import org.normlab.engine.ResumeCheckpoint;
 import org.normlab.results.RunDependent;
 
 /**

@@ -9,8 +9,8 @@ import com.google.inject.Injector;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.normlab.results.UserError;
-import org.normlab.experiments.config.Sweep;
-import org.normlab.experiments.config.SweepLoader;
+import org.normlab.config.Sweep;
+import org.normlab.config.SweepLoader;
 import org.normlab.experiments.wiring.CoreModule;
 import org.normlab.norm.NormRegistry;
 

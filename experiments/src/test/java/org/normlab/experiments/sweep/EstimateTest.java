@@ -3,9 +3,9 @@ package org.normlab.experiments.sweep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.normlab.experiments.config.SweepLoader;
-import org.normlab.experiments.config.TrialConfig;
-import org.normlab.experiments.wiring.DataFactory;
+import org.normlab.config.SweepLoader;
+import org.normlab.config.TrialConfig;
+import org.normlab.engine.assembly.DataFactory;
 import org.junit.jupiter.api.Test;
 
 /** The measured-speed estimate counts a trial's steps and eval batches as the training loop runs them. */

@@ -1,0 +1,126 @@
+package org.normlab.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import java.util.ArrayList;
+import java.util.List;
+import org.normlab.norm.EngineConstants;
+
+/**
+ * SGD with momentum, weight decay and Nesterov, with PyTorch's update rule (torch.optim.SGD,
+ * dampening 0), so that recipes carry over exactly:
+ * <pre>
+ *   g = grad + wd * w;  buf = momentum * buf + g  (buf = g on the first step)
+ *   step = nesterov ? g + momentum * buf : buf;   w -= lr * step
+ * </pre>
+ * DJL's own SGD folds the learning rate into the momentum buffer, which differs whenever the
+ * learning rate changes. Weight decay applies to every trainable parameter (as the IEBN
+ * authors' recipe). Gradients are zeroed after the step. Numbers enter as engine arrays (see
+ * {@link EngineConstants}), never through DJL's NDArray-Number overloads.
+ */
+public final class Sgd {
+
+    private final List<Parameter> parameters = new ArrayList<>();
+    private final List<NDArray> buffers = new ArrayList<>();
+    private final float momentum;
+    private final float weightDecay;
+    private final boolean nesterov;
+
+    public Sgd(List<Parameter> trainable, double momentum, double weightDecay, boolean nesterov) {
+        this.parameters.addAll(trainable);
+        this.momentum = (float) momentum;
+        this.weightDecay = (float) weightDecay;
+        this.nesterov = nesterov;
+        parameters.forEach(p -> buffers.add(null));
+    }
+
+    /** Applies one step with learning rate {@code lr} and zeroes the gradients. */
+    public void step(float lr) {
+        NDArray lrArray = null;
+        try {
+            for (int i = 0; i < parameters.size(); i++) {
+                NDArray w = parameters.get(i).getArray();
+                if (lrArray == null || !lrArray.getDevice().equals(w.getDevice())
+                        || lrArray.getDataType() != w.getDataType()) {
+                    if (lrArray != null) {
+                        lrArray.close();
+                    }
+                    // full() fills in the engine; the rate changes every step, so it is not cached
+                    lrArray = w.getManager().full(new Shape(), lr, w.getDataType());
+                }
+                // getGradient wraps the gradient in a new handle on every call; closing it frees
+                // the wrapper only (the gradient stays with w). Left open, one handle per
+                // parameter per step piles up in w's manager until the model closes.
+                try (NDArray g = w.getGradient()) {
+                    update(i, w, g, lrArray);
+                    g.muli(EngineConstants.scalar(g, 0));
+                }
+            }
+        } finally {
+            if (lrArray != null) {
+                lrArray.close();
+            }
+        }
+    }
+
+    private void update(int i, NDArray w, NDArray g, NDArray lr) {
+        if (weightDecay != 0f) {
+            try (NDArray decay = w.mul(EngineConstants.scalar(w, weightDecay))) {
+                g.addi(decay);
+            }
+        }
+        NDArray direction = g;
+        if (momentum != 0f) {
+            NDArray buf = buffers.get(i);
+            if (buf == null) {
+                buf = g.duplicate();
+                buf.attach(w.getManager());
+                buffers.set(i, buf);
+            } else {
+                buf.muli(EngineConstants.scalar(buf, momentum)).addi(g);
+            }
+            if (nesterov) {
+                try (NDArray ahead = buf.mul(EngineConstants.scalar(buf, momentum))) {
+                    g.addi(ahead);
+                }
+            } else {
+                direction = buf;
+            }
+        }
+        try (NDArray update = direction.mul(lr)) {
+            w.subi(update);
+        }
+    }
+
+    /** The momentum buffers, DJL-encoded, in parameter order; null where no step has made one yet. */
+    public List<byte[]> momentumBuffers() {
+        List<byte[]> encoded = new ArrayList<>();
+        buffers.forEach(b -> encoded.add(b == null ? null : b.encode()));
+        return encoded;
+    }
+
+    /** Replaces the momentum buffers with {@code encoded}, as {@link #momentumBuffers()} gave them. */
+    public void restoreMomentum(List<byte[]> encoded) {
+        if (encoded.size() != parameters.size()) {
+            throw new IllegalStateException("the checkpoint has " + encoded.size() + " momentum buffers, the model "
+                    + parameters.size() + " trainable parameters");
+        }
+        close();
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray w = parameters.get(i).getArray();
+            NDArray buf = encoded.get(i) == null ? null : w.getManager().decode(encoded.get(i));
+            if (buf != null && !buf.getShape().equals(w.getShape())) {
+                throw new IllegalStateException("momentum buffer " + i + " is " + buf.getShape() + ", its parameter "
+                        + w.getShape());
+            }
+            buffers.add(buf);
+        }
+    }
+
+    /** Frees the momentum buffers. */
+    public void close() {
+        buffers.stream().filter(b -> b != null).forEach(NDArray::close);
+        buffers.clear();
+    }
+}
