@@ -42,7 +42,7 @@ import normlab_data  # noqa: E402
 from normlab_recipe import RecipeError, constant_attack, load_points, lr_schedule  # noqa: E402
 from pytorch_peer import IEBN, cifar_resnet  # noqa: E402
 
-DEFAULTS = os.path.join(ROOT, 'experiments/src/main/resources/org/normlab/config/defaults.yaml')
+DEFAULTS = os.path.join(ROOT, 'config/src/main/resources/org/normlab/config/defaults.yaml')
 FASHION = '/usr/share/datasets/fashion-mnist'
 
 
