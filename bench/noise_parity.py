@@ -40,7 +40,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import normlab_data  # noqa: E402
 from normlab_recipe import RecipeError, constant_attack, load_points, lr_schedule  # noqa: E402
-from pytorch_peer import IEBN, cifar_resnet  # noqa: E402
+from pytorch_peer import IEBN, cifar_resnet, groups  # noqa: E402
 
 DEFAULTS = os.path.join(ROOT, 'config/src/main/resources/org/normlab/config/defaults.yaml')
 FASHION = '/usr/share/datasets/fashion-mnist'
@@ -85,12 +85,25 @@ def build_model(r, channels):
             module.momentum = float(options.get('momentum', 0.1))
             if attack:
                 module.register_forward_hook(constant_hook(*attack))
+        if isinstance(module, nn.GroupNorm) and kind == 'gn':  # NormLab's gn: groups (default 32), eps
+            module.num_groups = gn_groups(module.num_channels, options)
+            module.eps = float(options.get('eps', 1e-5))
         if isinstance(module, IEBN) and options.get('gate') == 'fixed':
             module.w.requires_grad_(False)  # out of training: no gradient, no SGD step, no weight decay
             module.b.requires_grad_(False)
         if isinstance(module, nn.Conv2d) and m['init'] == 'fan_out':
             nn.init.kaiming_normal_(module.weight, mode='fan_out', nonlinearity='relu')
     return net
+
+
+def gn_groups(channels, options):
+    """NormLab's gn groups for a layer: the groups option (default 32), rounded down to a divisor of the
+    channels unless strict: true, where a layer it does not divide is refused as NormLab refuses it."""
+    limit = int(options.get('groups', 32))
+    if channels % limit == 0 or not options.get('strict', False):
+        return groups(channels, limit)
+    raise RecipeError('norm.options.groups', '%d groups do not divide a layer of %d channels (strict: true)'
+                      % (limit, channels))
 
 
 def constant_hook(a, b, in_eval):
@@ -199,8 +212,8 @@ def main(argv):
     p.add_argument('sweep', help='the sweep file, e.g. sweeps/noise.yaml')
     p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='as NormLab\'s --set')
     p.add_argument('--defaults', default=DEFAULTS, help='NormLab\'s defaults.yaml (default: experiments\')')
-    p.add_argument('--norms', default='bn,iebn', help='norm.name values to run (default bn,iebn; iebn includes '
-                   'iebn with gate: fixed, e.g. noise.yaml\'s iebn_fixed)')
+    p.add_argument('--norms', default='bn,iebn', help='norm.name values to run: bn, iebn, gn (default bn,iebn; iebn '
+                   'includes iebn with gate: fixed, e.g. noise.yaml\'s iebn_fixed; gn takes its groups, eps, strict)')
     p.add_argument('--constant', action='store_true', help='also the constant attack at its strongest dose (the '
                    'grid\'s largest attack.options.b) for the same norms')
     p.add_argument('--out', help='output folder (default runs/<name>-pytorch-parity)')

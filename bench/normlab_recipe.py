@@ -186,7 +186,8 @@ def check(r, where):
             and r['model']['block'] == 'auto':
         raise RecipeError('model.depth', '%r: the PyTorch run builds basic units only, depth 6n+2 (8, 14, 20, '
                           '...; from 164 on only where auto picks basic units)' % depth, where('model.depth'))
-    allowed = {'eps', 'momentum'} | ({'gate'} if r['norm']['name'] == 'iebn' else set())
+    allowed = {'eps', 'groups', 'strict'} if r['norm']['name'] == 'gn' else \
+        {'eps', 'momentum'} | ({'gate'} if r['norm']['name'] == 'iebn' else set())
     extra = set(r['norm']['options'] or {}) - allowed
     if extra:
         raise RecipeError('norm.options', '%s not reproduced; allowed: %s' % (', '.join(sorted(extra)), ', '.join(sorted(allowed))),
