@@ -38,6 +38,7 @@ final class DoseSection {
         s.pivot();
         s.differences();
         DoseDifferenceTests.build(report.dose(), doc);
+        DosePairedDifferences.build(report.dose(), doc);
         DoseComponents.build(report.dose(), doc);
     }
 

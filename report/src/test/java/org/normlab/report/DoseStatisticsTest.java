@@ -132,6 +132,32 @@ class DoseStatisticsTest {
     }
 
     @Test
+    void thePairedTablePairsBySeedWithHolmOverItsOwnFamily() {
+        Report report = report();
+        Doc doc = ReportContent.build(report, List.of(), List.of());
+        Doc.Table paired = doc.blocks.stream().filter(b -> b instanceof Doc.Table t
+                && t.header().contains("iebn − bn paired: Δ [95% CI], p (Holm)")).map(b -> (Doc.Table) b).findFirst().orElseThrow();
+        assertEquals(10, paired.rows().size());
+        // gn and bn share each seed's noise, so their paired differences do not vary: no gn cell is
+        // defined; iebn's are in all 10 rows (constant-1 at 16 with the 2 seeds that did not diverge)
+        assertTrue(paired.rows().stream().allMatch(r -> r.get(4).equals("—")), paired.rows().toString());
+        assertTrue(doc.blocks.stream().anyMatch(b -> b instanceof Doc.Paragraph para
+                && para.text().contains("Holm-adjusted over the **10 defined cells of this table**")));
+        // row 0 (no attack, batch 16), by hand: d_seed = acc(iebn) - acc(bn), Student's t with 2 df
+        double[] d = new double[3];
+        for (int seed = 1; seed <= 3; seed++) {
+            d[seed - 1] = DoseSweep.acc("iebn", "none", 16, seed) - DoseSweep.acc("bn", "none", 16, seed);
+        }
+        double mean = (d[0] + d[1] + d[2]) / 3;
+        double sd = Math.sqrt((Math.pow(d[0] - mean, 2) + Math.pow(d[1] - mean, 2) + Math.pow(d[2] - mean, 2)) / 2);
+        double p = 2 * TDistribution.of(2).survivalProbability(Math.abs(mean) / (sd / Math.sqrt(3)));
+        double half = TDistribution.of(2).inverseCumulativeProbability(0.975) * sd / Math.sqrt(3);
+        String cell = paired.rows().get(0).get(3);
+        assertTrue(cell.startsWith(String.format(Locale.ROOT, "%+.3f [%+.3f, %+.3f], %s (", mean, mean - half, mean + half,
+                DoseSlopes.p(p))), cell + " vs p " + p);
+    }
+
+    @Test
     void theNormsAgainstBnTableGetsPAndHolmOverItsComparisons() {
         Report report = report();
         Doc doc = ReportContent.build(report, List.of(), List.of());
