@@ -12,7 +12,10 @@ import org.normlab.results.TrialStatus;
  * The convergence check (sweep key {@code check}): for each checked cell, the final validation
  * accuracy of its main trials (the sweep's budget) against its check trials (the same settings at
  * {@code check.budget} times the steps or epochs), with Welch's 95% interval of the difference
- * and whether the mean difference is within {@code check.tolerance}. Completed trials only.
+ * and its p (Holm-adjusted over the table's cells), whether the mean difference is within
+ * {@code check.tolerance}, and whether the whole interval is: only then does the interval support
+ * "converged to that tolerance" (an equivalence claim needs an interval, not a point estimate).
+ * Completed trials only.
  *
  * @param rows one per checked cell, in plan order
  * @param tolerance the largest |longer − budget| that counts as converged
@@ -38,6 +41,19 @@ record ConvergenceTable(List<Row> rows, double tolerance) {
                 return "—";
             }
             return Math.abs(longer.mean() - budget.mean()) <= tolerance ? "yes" : "no";
+        }
+
+        /** "yes" when the interval lies inside ±tolerance, "no" when it does not, "—" when it is undefined. */
+        String intervalWithin(double tolerance) {
+            if (!interval.defined()) {
+                return "—";
+            }
+            return interval.lower() >= -tolerance && interval.upper() <= tolerance ? "yes" : "no";
+        }
+
+        /** Welch's test of no difference, the one the interval inverts. */
+        WelchTest test() {
+            return budget.n() == 0 || longer.n() == 0 ? WelchTest.UNDEFINED : WelchTest.of(longer, budget);
         }
     }
 
@@ -86,14 +102,20 @@ record ConvergenceTable(List<Row> rows, double tolerance) {
                 + "sample std (n−1) of " + METRIC.label() + " over the completed seeds (n); **" + factor
                 + " − budget**: the difference of the means with Welch's 95% interval; **within " + number(tolerance)
                 + "**: |" + factor + " − budget| ≤ `check.tolerance` (" + number(tolerance) + "): the budget had "
-                + "converged to that tolerance in this cell.");
+                + "converged to that tolerance in this cell, by its point estimate; **CI within ±" + number(tolerance)
+                + "**: the whole interval lies inside ±" + number(tolerance) + ", the only case in which the data "
+                + "support \"converged to that tolerance\" (\"no\" with a wide interval means the check could not "
+                + "tell); **p (Holm)**: Welch's p of no difference, Holm-adjusted over the table's " + defined()
+                + (defined() == 1 ? " cell" : " cells") + " with a p (one Holm family).");
         List<String> header = new ArrayList<>(sweptKeys);
-        header.addAll(List.of("budget", factor + " budget", factor + " − budget", "Welch 95% CI",
-                "within " + number(tolerance)));
+        header.addAll(List.of("budget", factor + " budget", factor + " − budget", "Welch 95% CI", "p (Holm)",
+                "CI within ±" + number(tolerance), "within " + number(tolerance)));
         List<Boolean> numeric = new ArrayList<>(sweptKeys.stream().map(k -> false).toList());
-        numeric.addAll(List.of(true, true, true, true, false));
+        numeric.addAll(List.of(true, true, true, true, true, false, false));
+        double[] holm = Holm.adjust(rows.stream().mapToDouble(r -> r.test().p()).toArray());
         List<List<String>> lines = new ArrayList<>();
-        for (Row r : rows) {
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
             List<String> line = new ArrayList<>(sweptKeys.stream().map(k -> r.cell().display(k)).toList());
             line.add(meanSd(r.budget()));
             line.add(meanSd(r.longer()) + (r.longer().n() < r.planned() ? " of " + r.planned() + " planned" : ""));
@@ -102,10 +124,16 @@ record ConvergenceTable(List<Row> rows, double tolerance) {
             line.add(r.interval().defined()
                     ? String.format(Locale.ROOT, "[%+.4f, %+.4f]", r.interval().lower(), r.interval().upper())
                     : r.interval().undefinedReason());
+            line.add(r.test().defined() ? DoseSlopes.p(r.test().p()) + " (" + DoseSlopes.p(holm[i]) + ")" : "—");
+            line.add(r.intervalWithin(tolerance));
             line.add(r.within(tolerance));
             lines.add(line);
         }
         doc.table(header, lines, numeric);
+    }
+
+    private long defined() {
+        return rows.stream().filter(r -> r.test().defined()).count();
     }
 
     private static String meanSd(Summary s) {

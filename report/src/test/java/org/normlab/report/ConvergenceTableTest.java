@@ -75,18 +75,30 @@ class ConvergenceTableTest {
         assertEquals(0.05 + half, bn.interval().upper(), 1e-12);
         assertEquals("no", bn.within(0.03));
         assertEquals("yes", bn.within(0.05));
+        // the interval (0.05 -+ 0.045) is inside +-0.1 but not inside +-0.05: the point estimate alone says "within"
+        assertEquals("no", bn.intervalWithin(0.05));
+        assertEquals("yes", bn.intervalWithin(0.1));
+        // Welch p, t = 0.05 / sqrt(2 x 0.0004 / 3) with 4 df
+        double p = 2 * org.apache.commons.statistics.distribution.TDistribution.of(4)
+                .survivalProbability(0.05 / Math.sqrt(2 * 0.0004 / 3));
+        assertEquals(p, bn.test().p(), 1e-12);
         ConvergenceTable.Row gnRow = t.rows().get(1);
         assertEquals(2, gnRow.planned());
         assertEquals(1, gnRow.longer().n());
         assertFalse(gnRow.interval().defined());
         assertEquals("yes", gnRow.within(0.03));   // |0.61 - 0.61| = 0
+        assertEquals("—", gnRow.intervalWithin(0.03)); // but no interval to support it
+        assertFalse(gnRow.test().defined());
 
         Reports.write(r, tmp.resolve("report"));
         String md = Files.readString(tmp.resolve("report/report.md"));
-        assertTrue(md.contains("| norm.name | budget | 2× budget | 2× − budget | Welch 95% CI | within 0.03 |"), md);
+        assertTrue(md.contains("| norm.name | budget | 2× budget | 2× − budget | Welch 95% CI | p (Holm) | CI within ±0.03 | within 0.03 |"), md);
+        // one defined cell: Holm over a family of 1 leaves p as it is
         assertTrue(md.contains(String.format(java.util.Locale.ROOT,
-                "| bn | 0.7200 ± 0.0200 (n=3) | 0.7700 ± 0.0200 (n=3) | +0.0500 | [%+.4f, %+.4f] | no |", 0.05 - half, 0.05 + half)), md);
-        assertTrue(md.contains("| gn | 0.6100 ± 0.0141 (n=2) | 0.6100 ± — (n=1) of 2 planned | +0.0000 | undefined: needs n >= 2 on both sides (n = 1 vs 2) | yes |"), md);
+                "| bn | 0.7200 ± 0.0200 (n=3) | 0.7700 ± 0.0200 (n=3) | +0.0500 | [%+.4f, %+.4f] | %s (%s) | no | no |", 0.05 - half,
+                0.05 + half, DoseSlopes.p(p), DoseSlopes.p(p))), md);
+        assertTrue(md.contains("| gn | 0.6100 ± 0.0141 (n=2) | 0.6100 ± — (n=1) of 2 planned | +0.0000 | undefined: needs n >= 2 on both sides (n = 1 vs 2) | — | — | yes |"), md);
+        assertTrue(md.contains("Holm-adjusted over the table's 1 cell with a p"), md);
         assertFalse(md.contains("| iebn | 0.8"), "iebn is not checked");
     }
 }

@@ -121,7 +121,7 @@ class ConvergenceCheckIT {
 
         // the convergence table: one row per checked cell, the means of results.csv
         String table = section(md, "## Convergence check");
-        assertTrue(table.contains("| norm | attack | budget | 2× budget | 2× − budget | Welch 95% CI | within 0.05 |"), table);
+        assertTrue(table.contains("| norm | attack | budget | 2× budget | 2× − budget | Welch 95% CI | p (Holm) | CI within ±0.05 | within 0.05 |"), table);
         int found = 0;
         for (String cell : CHECKED) {
             String[] na = cell.split("/");
