@@ -48,11 +48,7 @@ public record TrialResult(
             @JsonProperty(STEPS_COMPLETED) Long stepsCompleted,
             @JsonProperty(FINAL_VAL_ACC_EMA) @JsonInclude(JsonInclude.Include.NON_NULL) Double finalValAccEma,
             @JsonProperty(FINAL_VAL_ACC_PRECISE) @JsonInclude(JsonInclude.Include.NON_NULL) Double finalValAccPrecise,
-            @JsonProperty(FINAL_VAL_ACC_BATCH) @JsonInclude(JsonInclude.Include.NON_NULL) Double finalValAccBatch) {
-
-        /** The eval.stats metric names, in this order. */
-        public static final List<String> EVAL_STATS_METRICS = ResultSchema.EVAL_STATS_METRICS;
-    }
+            @JsonProperty(FINAL_VAL_ACC_BATCH) @JsonInclude(JsonInclude.Include.NON_NULL) Double finalValAccBatch) {}
 
     /** One row of the history. */
     public record Epoch(
