@@ -13,7 +13,7 @@ import org.normlab.experiments.sweep.TrialLauncher;
  * progress display and the device override, made by {@link TrialInjectors}. Each trial gets a
  * child injector with a {@link TrialModule}.
  */
-public final class RunModule extends AbstractModule {
+final class RunModule extends AbstractModule {
 
     private final TrialLauncher.RunScope scope;
 
@@ -23,7 +23,8 @@ public final class RunModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        // Named strings because engine's TrialRunner and TrialModule inject them so.
+        bind(TrialLauncher.RunScope.class).toInstance(scope);
+        // The same as named strings, because engine's TrialRunner and TrialModule inject them so.
         bind(String.class).annotatedWith(Names.named("sweep")).toInstance(scope.sweepName());
         bind(String.class).annotatedWith(Names.named("deviceOverride"))
                 .toInstance(scope.deviceOverride() == null ? "" : scope.deviceOverride());
