@@ -2,6 +2,7 @@ package org.normlab.report;
 
 import java.util.List;
 import java.util.Locale;
+import org.normlab.results.ResultSchema;
 
 /**
  * A final metric of a trial that the report aggregates and a baseline checks.
@@ -25,32 +26,32 @@ public record Metric(String name, String label, Direction direction, Double defa
     }
 
     public static final Metric FINAL_VAL_ACC =
-            new Metric("final_val_acc", "final val acc", Direction.HIGHER_IS_BETTER, 0.02, 4);
+            new Metric(ResultSchema.FINAL_VAL_ACC, "final val acc", Direction.HIGHER_IS_BETTER, 0.02, 4);
     public static final Metric BEST_VAL_ACC =
-            new Metric("best_val_acc", "best val acc", Direction.HIGHER_IS_BETTER, 0.02, 4);
+            new Metric(ResultSchema.BEST_VAL_ACC, "best val acc", Direction.HIGHER_IS_BETTER, 0.02, 4);
     public static final Metric FINAL_TRAIN_ACC =
-            new Metric("final_train_acc", "final train acc", Direction.HIGHER_IS_BETTER, 0.02, 4);
+            new Metric(ResultSchema.FINAL_TRAIN_ACC, "final train acc", Direction.HIGHER_IS_BETTER, 0.02, 4);
     public static final Metric FINAL_VAL_LOSS =
-            new Metric("final_val_loss", "final val loss", Direction.LOWER_IS_BETTER, 0.05, 4);
-    public static final Metric PARAMS = new Metric("params", "params", Direction.EXACT, 0.0, 0);
+            new Metric(ResultSchema.FINAL_VAL_LOSS, "final val loss", Direction.LOWER_IS_BETTER, 0.05, 4);
+    public static final Metric PARAMS = new Metric(ResultSchema.PARAMS, "params", Direction.EXACT, 0.0, 0);
     /** Throughput depends on the machine: printed, never checked unless a tolerance is given. */
     public static final Metric TRAIN_IMG_S =
-            new Metric("train_img_s", "train images/s", Direction.HIGHER_IS_BETTER, null, 1);
+            new Metric(ResultSchema.TRAIN_IMG_S, "train images/s", Direction.HIGHER_IS_BETTER, null, 1);
 
     public static final List<Metric> STANDARD =
             List.of(FINAL_VAL_ACC, BEST_VAL_ACC, FINAL_TRAIN_ACC, FINAL_VAL_LOSS, PARAMS, TRAIN_IMG_S);
 
     /** eval.stats (final_val_acc is the ema one); in a trial's metrics only when it asked for them. */
     public static final Metric FINAL_VAL_ACC_EMA =
-            new Metric("final_val_acc_ema", "final val acc [ema]", Direction.HIGHER_IS_BETTER, 0.02, 4);
+            new Metric(ResultSchema.FINAL_VAL_ACC_EMA, "final val acc [ema]", Direction.HIGHER_IS_BETTER, 0.02, 4);
     public static final Metric FINAL_VAL_ACC_PRECISE =
-            new Metric("final_val_acc_precise", "final val acc [precise]", Direction.HIGHER_IS_BETTER, 0.02, 4);
+            new Metric(ResultSchema.FINAL_VAL_ACC_PRECISE, "final val acc [precise]", Direction.HIGHER_IS_BETTER, 0.02, 4);
     public static final Metric FINAL_VAL_ACC_BATCH =
-            new Metric("final_val_acc_batch", "final val acc [batch]", Direction.HIGHER_IS_BETTER, 0.02, 4);
+            new Metric(ResultSchema.FINAL_VAL_ACC_BATCH, "final val acc [batch]", Direction.HIGHER_IS_BETTER, 0.02, 4);
 
     public static final List<Metric> EVAL_STATS = List.of(FINAL_VAL_ACC_EMA, FINAL_VAL_ACC_PRECISE, FINAL_VAL_ACC_BATCH);
 
-    static final String COMPONENT_PREFIX = "val_acc.";
+    static final String COMPONENT_PREFIX = ResultSchema.COMPONENT_PREFIX;
 
     /** The validation accuracy on one component of a mixed dataset. */
     public static Metric component(String component) {

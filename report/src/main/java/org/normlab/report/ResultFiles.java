@@ -3,7 +3,9 @@ package org.normlab.report;
 import static org.normlab.results.ResultJson.describe;
 import static org.normlab.results.ResultJson.kind;
 import static org.normlab.results.ResultJson.requireText;
+import static org.normlab.results.ResultSchema.*;
 
+import org.normlab.results.FileNames;
 import org.normlab.results.ResultJson;
 import org.normlab.results.TrialStatus;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -49,7 +51,7 @@ final class ResultFiles {
                 throw new UserError(where + ": expected an object, found " + kind(t));
             }
             trials.add(new PlannedTrial(
-                    requireText(t, "trial_id", where), seed(t, where), swept(t.get("swept"), where)));
+                    requireText(t, TRIAL_ID, where), seed(t, where), swept(t.get(SWEPT), where)));
         }
         return trials;
     }
@@ -66,37 +68,37 @@ final class ResultFiles {
     /** A result.json already read. */
     static TrialOutcome readResult(Path file, JsonNode r) {
         String where = file.toString();
-        String id = requireText(r, "trial_id", where);
-        String statusText = requireText(r, "status", where);
+        String id = requireText(r, TRIAL_ID, where);
+        String statusText = requireText(r, STATUS, where);
         TrialStatus status = TrialStatus.parse(statusText);
         if (status == null) {
             throw new UserError(String.format(
                     "%s: unknown status '%s'; allowed: %s", where, statusText, TrialStatus.allowed()));
         }
-        JsonNode metricsNode = r.path("metrics");
+        JsonNode metricsNode = r.path(METRICS);
         if (!metricsNode.isObject() && !metricsNode.isNull() && !metricsNode.isMissingNode()) {
             throw new UserError(where + ": 'metrics' must be an object or null, found " + kind(metricsNode));
         }
-        List<Epoch> history = history(r.get("history"), where);
+        List<Epoch> history = history(r.get(HISTORY), where);
         if (history.isEmpty()) {
-            Path csv = file.resolveSibling("metrics.csv");
+            Path csv = file.resolveSibling(FileNames.METRICS);
             if (Files.isRegularFile(csv)) {
                 history = readMetricsCsv(csv);
             }
         }
         String detail = null;
-        if (status == TrialStatus.DIVERGED && r.hasNonNull("diverged_epoch")) {
-            detail = "diverged at epoch " + r.get("diverged_epoch").asText();
-        } else if (r.hasNonNull("error")) {
-            detail = r.get("error").asText();
+        if (status == TrialStatus.DIVERGED && r.hasNonNull(DIVERGED_EPOCH)) {
+            detail = "diverged at epoch " + r.get(DIVERGED_EPOCH).asText();
+        } else if (r.hasNonNull(ERROR)) {
+            detail = r.get(ERROR).asText();
         }
         return new TrialOutcome(
                 id,
-                r.path("sweep").asText(null),
+                r.path(SWEEP).asText(null),
                 status,
                 seed(r, where),
-                swept(r.get("swept"), where),
-                r.get("config"),
+                swept(r.get(SWEPT), where),
+                r.get(CONFIG),
                 metrics(metricsNode, where),
                 history,
                 detail,
@@ -111,16 +113,16 @@ final class ResultFiles {
                 .readValues(file.toFile())) {
             while (rows.hasNext()) {
                 Map<String, String> row = rows.next();
-                double epoch = parse(row.get("epoch"));
+                double epoch = parse(row.get(EPOCH));
                 if (Double.isNaN(epoch)) {
                     continue;
                 }
                 epochs.add(new Epoch(
                         (int) epoch,
-                        parse(row.get("train_loss")),
-                        parse(row.get("train_acc")),
-                        parse(row.get("val_loss")),
-                        parse(row.get("val_acc"))));
+                        parse(row.get(TRAIN_LOSS)),
+                        parse(row.get(TRAIN_ACC)),
+                        parse(row.get(VAL_LOSS)),
+                        parse(row.get(VAL_ACC))));
             }
         } catch (JsonProcessingException e) {
             throw new UserError(file + ": not valid CSV: " + describe(e), e);
@@ -154,15 +156,15 @@ final class ResultFiles {
             throw new UserError(where + ": 'history' must be an array, found " + kind(node));
         }
         for (JsonNode e : node) {
-            if (!e.path("epoch").isNumber()) {
+            if (!e.path(EPOCH).isNumber()) {
                 throw new UserError(where + ": every 'history' entry needs a numeric 'epoch', found " + e);
             }
             epochs.add(new Epoch(
-                    e.get("epoch").asInt(),
-                    number(e.get("train_loss")),
-                    number(e.get("train_acc")),
-                    number(e.get("val_loss")),
-                    number(e.get("val_acc"))));
+                    e.get(EPOCH).asInt(),
+                    number(e.get(TRAIN_LOSS)),
+                    number(e.get(TRAIN_ACC)),
+                    number(e.get(VAL_LOSS)),
+                    number(e.get(VAL_ACC))));
         }
         return epochs;
     }
@@ -178,7 +180,7 @@ final class ResultFiles {
                 values.put(metric.name(), v);
             }
         }
-        JsonNode components = m.get("val_acc_by_component");
+        JsonNode components = m.get(VAL_ACC_BY_COMPONENT);
         if (components != null && components.isObject()) {
             components.fields().forEachRemaining(e -> {
                 double v = number(e.getValue());
@@ -214,7 +216,7 @@ final class ResultFiles {
     }
 
     private static Integer seed(JsonNode node, String where) {
-        JsonNode s = node.get("seed");
+        JsonNode s = node.get(SEED);
         if (s == null || s.isNull()) {
             return null;
         }

@@ -14,8 +14,8 @@ public record PlanRow(String trialId, long seed, Map<String, Object> swept) {
     /** A row as trials.json holds it. */
     public static PlanRow of(JsonNode row) {
         Map<String, Object> swept = new LinkedHashMap<>();
-        row.path("swept").fields().forEachRemaining(e -> swept.put(e.getKey(), value(e.getValue())));
-        return new PlanRow(row.path("trial_id").asText(), row.path("seed").asLong(), swept);
+        row.path(ResultSchema.SWEPT).fields().forEachRemaining(e -> swept.put(e.getKey(), value(e.getValue())));
+        return new PlanRow(row.path(ResultSchema.TRIAL_ID).asText(), row.path(ResultSchema.SEED).asLong(), swept);
     }
 
     /** A swept value as the sweep loader holds it (so results.csv prints it the same way). */

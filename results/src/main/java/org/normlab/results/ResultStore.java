@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import static org.normlab.results.ResultSchema.*;
 
 /**
  * The results folder of one sweep ({@code OUT/<sweep name>/}, see RESULTS-FORMAT.md). Files
@@ -36,9 +37,6 @@ public final class ResultStore implements AutoCloseable {
     public static final ObjectMapper YAML = new ObjectMapper(
             new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
-
-    private static final List<String> METRIC_COLUMNS = List.of(
-            "final_val_acc", "best_val_acc", "final_train_acc", "final_val_loss", "params", "train_img_s", "wall_s");
 
     private final Path dir;
     private final FileChannel lockChannel;
@@ -150,9 +148,9 @@ public final class ResultStore implements AutoCloseable {
         ArrayNode trials = JsonNodeFactory.instance.arrayNode();
         for (PlanRow t : plan) {
             ObjectNode row = trials.addObject();
-            row.put("trial_id", t.trialId());
-            row.put("seed", t.seed());
-            row.set("swept", JSON.valueToTree(t.swept()));
+            row.put(TRIAL_ID, t.trialId());
+            row.put(SEED, t.seed());
+            row.set(SWEPT, JSON.valueToTree(t.swept()));
         }
         return trials;
     }
@@ -184,23 +182,21 @@ public final class ResultStore implements AutoCloseable {
         List<String> components = history.isEmpty() || history.get(0).valAccByComponent() == null
                 ? List.of() : new ArrayList<>(history.get(0).valAccByComponent().keySet());
         CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
-        for (String c : List.of("epoch", "step", "lr", "train_loss", "train_acc", "val_loss", "val_acc", "train_img_s", "epoch_s")) {
-            schema.addColumn(c);
-        }
-        components.forEach(c -> schema.addColumn("val_acc." + c));
+        METRICS_CSV_COLUMNS.forEach(schema::addColumn);
+        components.forEach(c -> schema.addColumn(COMPONENT_PREFIX + c));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (TrialResult.Epoch e : history) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", e.epoch());
-            row.put("step", e.step());
-            row.put("lr", e.lr());
-            row.put("train_loss", e.trainLoss());
-            row.put("train_acc", e.trainAcc());
-            row.put("val_loss", e.valLoss());
-            row.put("val_acc", e.valAcc());
-            row.put("train_img_s", e.trainImgS());
-            row.put("epoch_s", e.epochS());
-            components.forEach(c -> row.put("val_acc." + c, e.valAccByComponent().get(c)));
+            row.put(EPOCH, e.epoch());
+            row.put(STEP, e.step());
+            row.put(LR, e.lr());
+            row.put(TRAIN_LOSS, e.trainLoss());
+            row.put(TRAIN_ACC, e.trainAcc());
+            row.put(VAL_LOSS, e.valLoss());
+            row.put(VAL_ACC, e.valAcc());
+            row.put(TRAIN_IMG_S, e.trainImgS());
+            row.put(EPOCH_S, e.epochS());
+            components.forEach(c -> row.put(COMPONENT_PREFIX + c, e.valAccByComponent().get(c)));
             rows.add(row);
         }
         byte[] csv = new CsvMapper().writer(schema.build()).writeValueAsBytes(rows);
@@ -223,15 +219,15 @@ public final class ResultStore implements AutoCloseable {
                 rowsPlan.add(t);
             }
         }
-        List<String> metricColumns = new ArrayList<>(METRIC_COLUMNS);
+        List<String> metricColumns = new ArrayList<>(RESULTS_CSV_METRICS);
         // eval.stats columns only when some trial has them, in their fixed order.
-        for (String c : TrialResult.Metrics.EVAL_STATS_METRICS) {
+        for (String c : EVAL_STATS_METRICS) {
             if (results.stream().anyMatch(r -> r.metrics() != null && !JSON.valueToTree(r.metrics()).path(c).isMissingNode())) {
                 metricColumns.add(c);
             }
         }
         CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
-        schema.addColumn("trial_id").addColumn("status").addColumn("seed");
+        schema.addColumn(TRIAL_ID).addColumn(STATUS).addColumn(SEED);
         axes.forEach(schema::addColumn);
         metricColumns.forEach(schema::addColumn);
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -239,9 +235,9 @@ public final class ResultStore implements AutoCloseable {
             TrialResult r = results.get(i);
             PlanRow t = rowsPlan.get(i);
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("trial_id", r.trialId());
-            row.put("status", r.status().id());
-            row.put("seed", r.seed());
+            row.put(TRIAL_ID, r.trialId());
+            row.put(STATUS, r.status().id());
+            row.put(SEED, r.seed());
             axes.forEach(a -> row.put(a, t.swept().get(a)));
             JsonNode m = JSON.valueToTree(r.metrics());
             metricColumns.forEach(c -> row.put(c, m == null || m.path(c).isNull() || m.path(c).isMissingNode() ? "" : m.path(c).asText()));

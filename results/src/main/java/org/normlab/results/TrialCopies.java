@@ -32,7 +32,7 @@ public final class TrialCopies {
     public record Copy(Path file, JsonNode result, boolean fromOut) {
 
         public String trialId() {
-            return result.get("trial_id").asText();
+            return result.get(ResultSchema.TRIAL_ID).asText();
         }
 
         public Path trialDir() {
@@ -55,7 +55,7 @@ public final class TrialCopies {
             if (!r.isObject()) {
                 throw new UserError(f + ": expected a JSON object, found " + ResultJson.kind(r));
             }
-            ResultJson.requireText(r, "trial_id", f.toString());
+            ResultJson.requireText(r, ResultSchema.TRIAL_ID, f.toString());
             Copy copy = new Copy(f, r, fromOut);
             byTrial.computeIfAbsent(copy.trialId(), k -> new ArrayList<>()).add(copy);
             read.add(copy);

@@ -1,13 +1,16 @@
 package org.normlab.results;
 
+import static org.normlab.results.ResultSchema.*;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The content of a trial's {@code result.json} (see RESULTS-FORMAT.md); keys are written in
- * snake_case.
+ * snake_case, the metrics' and history's by their {@link ResultSchema} names, which the readers use.
  */
 public record TrialResult(
         String trialId,
@@ -32,36 +35,31 @@ public record TrialResult(
      * statistics).
      */
     public record Metrics(
-            Double finalValAcc,
-            Double bestValAcc,
-            Integer bestEpoch,
-            Double finalTrainAcc,
-            Double finalValLoss,
-            Long params,
-            Double trainImgS,
-            Double wallS,
-            int epochsCompleted,
-            Map<String, Double> valAccByComponent,
-            Long stepsCompleted,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Double finalValAccEma,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Double finalValAccPrecise,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Double finalValAccBatch) {
-
-        /** The eval.stats metric names, in this order. */
-        public static final List<String> EVAL_STATS_METRICS =
-                List.of("final_val_acc_ema", "final_val_acc_precise", "final_val_acc_batch");
-    }
+            @JsonProperty(FINAL_VAL_ACC) Double finalValAcc,
+            @JsonProperty(BEST_VAL_ACC) Double bestValAcc,
+            @JsonProperty(BEST_EPOCH) Integer bestEpoch,
+            @JsonProperty(FINAL_TRAIN_ACC) Double finalTrainAcc,
+            @JsonProperty(FINAL_VAL_LOSS) Double finalValLoss,
+            @JsonProperty(PARAMS) Long params,
+            @JsonProperty(TRAIN_IMG_S) Double trainImgS,
+            @JsonProperty(WALL_S) Double wallS,
+            @JsonProperty(EPOCHS_COMPLETED) int epochsCompleted,
+            @JsonProperty(VAL_ACC_BY_COMPONENT) Map<String, Double> valAccByComponent,
+            @JsonProperty(STEPS_COMPLETED) Long stepsCompleted,
+            @JsonProperty(FINAL_VAL_ACC_EMA) @JsonInclude(JsonInclude.Include.NON_NULL) Double finalValAccEma,
+            @JsonProperty(FINAL_VAL_ACC_PRECISE) @JsonInclude(JsonInclude.Include.NON_NULL) Double finalValAccPrecise,
+            @JsonProperty(FINAL_VAL_ACC_BATCH) @JsonInclude(JsonInclude.Include.NON_NULL) Double finalValAccBatch) {}
 
     /** One row of the history. */
     public record Epoch(
-            int epoch,
-            Long step,
-            double lr,
-            double trainLoss,
-            double trainAcc,
-            double valLoss,
-            double valAcc,
-            double trainImgS,
-            double epochS,
-            Map<String, Double> valAccByComponent) {}
+            @JsonProperty(EPOCH) int epoch,
+            @JsonProperty(STEP) Long step,
+            @JsonProperty(LR) double lr,
+            @JsonProperty(TRAIN_LOSS) double trainLoss,
+            @JsonProperty(TRAIN_ACC) double trainAcc,
+            @JsonProperty(VAL_LOSS) double valLoss,
+            @JsonProperty(VAL_ACC) double valAcc,
+            @JsonProperty(TRAIN_IMG_S) double trainImgS,
+            @JsonProperty(EPOCH_S) double epochS,
+            @JsonProperty(VAL_ACC_BY_COMPONENT) Map<String, Double> valAccByComponent) {}
 }

@@ -8,7 +8,6 @@ import org.normlab.config.SweepLoader;
 import org.normlab.report.Reports;
 import org.normlab.experiments.sweep.Scale;
 import org.normlab.experiments.sweep.SweepRunner;
-import org.normlab.experiments.sweep.SweepValidator;
 import org.normlab.engine.Stop;
 import org.normlab.engine.Stopped;
 import org.normlab.engine.assembly.DataFactory;
@@ -34,7 +33,7 @@ final class RunSweep {
         Sweep sweep = SweepLoader.load(options.sweep, options.sets, core.getInstance(DataFactory.class).names());
         NativeEngine.require();
         List<String> workerTrials = options.workerTrialIds();
-        SweepRunner runner = new SweepRunner(core, core.getInstance(SweepValidator.class), System.out,
+        SweepRunner runner = new SweepRunner(core.getInstance(SweepRunner.Parts.class), System.out,
                 dir -> Reports.write(List.of(dir), dir.resolve("report")));
         try {
             int exit;

@@ -1,6 +1,5 @@
 package org.normlab.experiments.sweep;
 
-import com.google.inject.Injector;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -11,35 +10,44 @@ import org.normlab.config.Trial;
 import org.normlab.engine.Progress;
 import org.normlab.engine.Stop;
 import org.normlab.engine.Stopped;
-import org.normlab.engine.TrialRunner;
-import org.normlab.experiments.wiring.RunModule;
-import org.normlab.experiments.wiring.TrialModule;
 import org.normlab.results.ResultStore;
 import org.normlab.results.TrialResult;
 import org.normlab.results.TrialStatus;
 
 /**
- * Trials one after another in this JVM, each built by its own child injector. A whole sweep
- * numbers trials by their place in the sweep and shows an ETA; a {@code --parallel} worker numbers
- * its own part and leaves results.csv to its parent.
+ * Trials one after another in this JVM, each built by the {@link TrialLauncher}. A whole sweep
+ * numbers trials by their place in the sweep, shows an ETA and keeps results.csv current; a
+ * {@code --parallel} worker numbers its own part and leaves results.csv to its parent.
  */
 final class InThisProcess implements TrialExecution {
 
-    private final Injector core;
+    private final TrialLauncher launcher;
     private final PrintStream console;
     private final String deviceOverride;
-    private final boolean wholeSweep;
+    /** The whole sweep's results.csv; null in a worker. */
+    private final ResultsTable table;
 
-    InThisProcess(Injector core, PrintStream console, String deviceOverride, boolean wholeSweep) {
-        this.core = core;
+    private InThisProcess(TrialLauncher launcher, PrintStream console, String deviceOverride, ResultsTable table) {
+        this.launcher = launcher;
         this.console = console;
         this.deviceOverride = deviceOverride;
-        this.wholeSweep = wholeSweep;
+        this.table = table;
+    }
+
+    /** The trials of a whole sweep (or shard), results.csv rewritten after each. */
+    static InThisProcess wholeSweep(TrialLauncher launcher, PrintStream console, String deviceOverride, ResultsTable table) {
+        return new InThisProcess(launcher, console, deviceOverride, table);
+    }
+
+    /** A {@code --parallel} worker's part: its parent writes results.csv when all workers are done. */
+    static InThisProcess worker(TrialLauncher launcher, PrintStream console, String deviceOverride) {
+        return new InThisProcess(launcher, console, deviceOverride, null);
     }
 
     @Override
     public void run(Sweep sweep, List<Trial> trials, ResultStore store, Progress progress) throws IOException {
-        Injector run = core.createChildInjector(new RunModule(sweep.name(), store, progress, deviceOverride));
+        boolean wholeSweep = table != null;
+        TrialLauncher.Run run = launcher.startRun(new TrialLauncher.RunScope(sweep.name(), store, progress, deviceOverride));
         List<Double> seconds = new ArrayList<>();
         int total = wholeSweep ? sweep.trials().size() : trials.size();
         for (int i = 0; i < trials.size(); i++) {
@@ -50,15 +58,15 @@ final class InThisProcess implements TrialExecution {
             int number = wholeSweep ? trial.index() + 1 : i + 1;
             Duration eta = !wholeSweep || seconds.isEmpty() ? null : Duration.ofSeconds(
                     (long) ((total - trial.index()) * seconds.stream().mapToDouble(d -> d).average().orElse(0)));
-            progress.trialStarted(number, total, trial.id(), SweepRunner.settings(trial), eta);
+            progress.trialStarted(number, total, trial.id(), TrialLines.settings(trial), eta);
             long start = System.nanoTime();
-            TrialResult result = run.createChildInjector(new TrialModule(trial)).getInstance(TrialRunner.class).run();
+            TrialResult result = run.runTrial(trial);
             seconds.add((System.nanoTime() - start) / 1e9);
             if (result.status() != TrialStatus.COMPLETED) {
-                console.println(SweepRunner.outcomeLine(result));
+                console.println(TrialLines.outcome(result));
             }
             if (wholeSweep) {
-                store.writeResultsCsv(sweep.axes(), sweep.plan());
+                table.trialFinished();
             }
         }
     }

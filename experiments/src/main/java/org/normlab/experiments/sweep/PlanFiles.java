@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import org.normlab.results.UserError;
 import org.normlab.results.FileNames;
 import org.normlab.results.ResultJson;
+import org.normlab.results.ResultSchema;
 
 /**
  * The planned trials of a sweep as a result folder records them: a shard's shard.json holds the
@@ -57,7 +58,7 @@ final class PlanFiles {
 
     private static Set<String> ids(ArrayNode plan) {
         Set<String> ids = new LinkedHashSet<>();
-        plan.forEach(r -> ids.add(r.path("trial_id").asText()));
+        plan.forEach(r -> ids.add(r.path(ResultSchema.TRIAL_ID).asText()));
         return ids;
     }
 
@@ -66,7 +67,7 @@ final class PlanFiles {
             throw new UserError(file + ": expected a JSON array of planned trials");
         }
         for (JsonNode row : node) {
-            if (!row.path("trial_id").isTextual()) {
+            if (!row.path(ResultSchema.TRIAL_ID).isTextual()) {
                 throw new UserError(file + ": every planned trial needs a string 'trial_id', found " + row);
             }
         }

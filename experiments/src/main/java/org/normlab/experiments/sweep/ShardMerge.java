@@ -18,6 +18,7 @@ import org.normlab.results.AtomicFiles;
 import org.normlab.results.Conflict;
 import org.normlab.results.FileNames;
 import org.normlab.results.PlanRow;
+import org.normlab.results.ResultSchema;
 import org.normlab.results.ResultStore;
 import org.normlab.results.TrialCopies;
 import org.normlab.results.TrialCopies.Copy;
@@ -152,7 +153,7 @@ public final class ShardMerge {
             }
             AtomicFiles.write(outAbs.resolve(TRIALS), ResultStore.JSON.writeValueAsBytes(plan));
             for (JsonNode row : plan) {
-                String id = row.path("trial_id").asText();
+                String id = row.path(ResultSchema.TRIAL_ID).asText();
                 planned.add(id);
                 List<Copy> found = copies.byTrial().get(id);
                 if (found == null) {
@@ -162,7 +163,7 @@ public final class ShardMerge {
                 Copy first = found.get(0);
                 duplicates += (int) found.stream().filter(c -> !c.fromOut()).count() - 1;
                 TrialFolderCopy.copy(first.trialDir(), outAbs.resolve(id));
-                byStatus.merge(first.result().path("status").asText(), 1, Integer::sum);
+                byStatus.merge(first.result().path(ResultSchema.STATUS).asText(), 1, Integer::sum);
             }
             store.writeResultsCsv(axes(), planRows());
         }
@@ -191,11 +192,11 @@ public final class ShardMerge {
     private List<String> axes() {
         JsonNode grid = sweepDoc().path("grid");
         List<String> axes = new ArrayList<>();
-        (grid.isObject() && !grid.isEmpty() ? grid : plan.path(0).path("swept")).fieldNames().forEachRemaining(axes::add);
+        (grid.isObject() && !grid.isEmpty() ? grid : plan.path(0).path(ResultSchema.SWEPT)).fieldNames().forEachRemaining(axes::add);
         // check: trials (their swept-like mark comes after the grid's axes, as the runner writes it)
         boolean checks = false;
         for (JsonNode row : plan) {
-            checks |= row.path("swept").has(CHECK_MARK);
+            checks |= row.path(ResultSchema.SWEPT).has(CHECK_MARK);
         }
         if (checks && !axes.contains(CHECK_MARK)) {
             axes.add(CHECK_MARK);

@@ -39,6 +39,11 @@ final class SkipRule {
         this.rerunStale = rerunStale;
     }
 
+    /** Whether stale trials run again ({@code --rerun-stale}). */
+    boolean rerunsStale() {
+        return rerunStale;
+    }
+
     Decision decide(Trial trial, TrialResult previous) {
         if (previous == null || !previous.status().isFinished()) {
             return new Decision(true, previous, List.of());

@@ -8,9 +8,12 @@ import org.normlab.engine.assembly.DefaultModelFactory;
 import org.normlab.engine.assembly.DatasetReader;
 import org.normlab.models.ModelFamily;
 import com.google.inject.Module;
+import com.google.inject.Provides;
 import com.google.inject.multibindings.MapBinder;
 import java.util.ServiceLoader;
 import org.normlab.data.Datasets;
+import org.normlab.experiments.sweep.MeasuredSpeed;
+import org.normlab.experiments.sweep.TrialLauncher;
 import org.normlab.models.ModelSpec;
 import org.normlab.models.Models;
 import org.normlab.norm.NormRegistry;
@@ -20,7 +23,7 @@ import org.normlab.norm.NormRegistry;
  * class path and in plugin jars), the model families and datasets by name, and the data and model
  * factories. Plugin jars extend the families and datasets with Guice modules found by
  * ServiceLoader. Each sweep run adds a {@link RunModule} child and each trial a {@link TrialModule}
- * grandchild.
+ * grandchild, both made by {@link TrialInjectors}, the sweep's {@link TrialLauncher}.
  */
 public final class CoreModule extends AbstractModule {
 
@@ -42,6 +45,7 @@ public final class CoreModule extends AbstractModule {
         bind(NormRegistry.class).toInstance(registry);
         bind(DataFactory.class).to(DefaultDataFactory.class);
         bind(ModelFactory.class).to(DefaultModelFactory.class);
+        bind(TrialLauncher.class).to(TrialInjectors.class);
         MapBinder<String, ModelFamily> families = MapBinder.newMapBinder(binder(), String.class, ModelFamily.class);
         for (String family : Models.families()) {
             families.addBinding(family).toInstance(CoreModule::resnet);
@@ -53,6 +57,12 @@ public final class CoreModule extends AbstractModule {
         for (Module plugin : ServiceLoader.load(Module.class, plugins)) {
             install(plugin);
         }
+    }
+
+    /** {@code --dry-run}'s speed measurement: a fresh one (it keeps what it measured) each time. */
+    @Provides
+    MeasuredSpeed measuredSpeed(ModelFactory models, NormRegistry registry) {
+        return new MeasuredSpeed(models, registry);
     }
 
     private static ai.djl.nn.Block resnet(ModelFamily.Request r, org.normlab.norm.NormFactory body,

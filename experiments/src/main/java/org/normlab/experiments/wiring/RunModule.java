@@ -6,32 +6,30 @@ import com.google.inject.name.Names;
 import org.normlab.results.ResultStore;
 import org.normlab.engine.EpochListener;
 import org.normlab.engine.Progress;
+import org.normlab.experiments.sweep.TrialLauncher;
 
 /**
  * One sweep run, a child of {@link CoreModule}: the sweep's name, its result store, the
- * progress display and the device override. Each trial gets a child injector with a
- * {@link TrialModule}.
+ * progress display and the device override, made by {@link TrialInjectors}. Each trial gets a
+ * child injector with a {@link TrialModule}.
  */
-public final class RunModule extends AbstractModule {
+final class RunModule extends AbstractModule {
 
-    private final String sweepName;
-    private final ResultStore store;
-    private final Progress progress;
-    private final String deviceOverride;
+    private final TrialLauncher.RunScope scope;
 
-    public RunModule(String sweepName, ResultStore store, Progress progress, String deviceOverride) {
-        this.sweepName = sweepName;
-        this.store = store;
-        this.progress = progress;
-        this.deviceOverride = deviceOverride == null ? "" : deviceOverride;
+    RunModule(TrialLauncher.RunScope scope) {
+        this.scope = scope;
     }
 
     @Override
     protected void configure() {
-        bind(String.class).annotatedWith(Names.named("sweep")).toInstance(sweepName);
-        bind(String.class).annotatedWith(Names.named("deviceOverride")).toInstance(deviceOverride);
-        bind(ResultStore.class).toInstance(store);
-        bind(Progress.class).toInstance(progress);
-        Multibinder.newSetBinder(binder(), EpochListener.class).addBinding().toInstance(progress);
+        bind(TrialLauncher.RunScope.class).toInstance(scope);
+        // The same as named strings, because engine's TrialRunner and TrialModule inject them so.
+        bind(String.class).annotatedWith(Names.named("sweep")).toInstance(scope.sweepName());
+        bind(String.class).annotatedWith(Names.named("deviceOverride"))
+                .toInstance(scope.deviceOverride() == null ? "" : scope.deviceOverride());
+        bind(ResultStore.class).toInstance(scope.store());
+        bind(Progress.class).toInstance(scope.progress());
+        Multibinder.newSetBinder(binder(), EpochListener.class).addBinding().toInstance(scope.progress());
     }
 }

@@ -52,7 +52,7 @@ class AttackGridTest {
         assertEquals(1, excluded.excluded().size());
 
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        SweepRunner runner = new SweepRunner(core, core.getInstance(SweepValidator.class),
+        SweepRunner runner = new SweepRunner(core.getInstance(SweepRunner.Parts.class),
                 new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8), dir -> dir);
         assertEquals(0, runner.run(excluded, new SweepRunner.Options(tmp, true, null)));
         String out = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
