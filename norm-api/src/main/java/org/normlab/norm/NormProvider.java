@@ -45,4 +45,15 @@ public interface NormProvider {
     default boolean carriesActivation() {
         return false;
     }
+
+    /**
+     * How many samples of a training batch of {@code batchSize} each layer normalizes together,
+     * for the per-layer log's batch statistics (layers.csv): the whole batch by default. A norm
+     * that cuts the batch into virtual batches (ghost batch norm) says their size.
+     *
+     * @param options this norm's options, validated, defaults filled in
+     */
+    default int normalizationBatch(NormOptions options, int batchSize) {
+        return batchSize;
+    }
 }

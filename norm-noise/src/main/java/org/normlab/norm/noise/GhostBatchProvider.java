@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import java.util.List;
 import org.normlab.norm.NormOption;
+import org.normlab.norm.NormOptions;
 import org.normlab.norm.NormSpec;
 import org.normlab.norm.RunningStats;
 import org.normlab.norm.Standardizer;
@@ -36,6 +37,12 @@ public final class GhostBatchProvider extends StandardizerWrapper {
     @Override
     protected List<NormOption> wrapperOptions() {
         return List.of(SIZE);
+    }
+
+    /** Each virtual batch is normalized on its own: {@code size} samples, or the batch when smaller. */
+    @Override
+    public int normalizationBatch(NormOptions options, int batchSize) {
+        return Math.min(options.getInt(SIZE.name()), batchSize);
     }
 
     @Override
