@@ -127,7 +127,8 @@ public class BenchCommand implements Callable<Integer> {
             if (!mode.equals("eval")) {
                 Path layersFile = layersEvery > 0 ? Files.createTempFile("bench-layers", ".csv") : null;
                 LayerLog layers = layersEvery > 0
-                        ? new LayerLog(new LayerLog.Plan(layersEvery, norms.normalizationBatch(batch), batchNoise, norms::nameOf), block, layersFile, norm, line -> {},
+                        ? new LayerLog(new LayerLog.Plan(layersEvery, norms.normalizationBatch(batch), batchNoise, norms::nameOf),
+                                block, layersFile, norm, line -> {},
                                 (m, epoch, b, count) -> {
                                     NDArray other = xs[(b + 1) % xs.length].duplicate();
                                     other.attach(m);
