@@ -64,7 +64,7 @@ public final class TrialAssembly {
         NormProvider provider = registry.provider(body.name());
         NormOptions options = registry.validate(body.name(), body.options());
         return new TrialNorms(bodyFactory, norm.name(), shortcut, shortcutNorm,
-                batch -> provider.normalizationBatch(options, batch));
+                batch -> provider.normalizationBatch(options, batch, registry));
     }
 
     /**

@@ -54,6 +54,14 @@ class TrialAssemblyTest {
         // every other norm and wrapper: the whole batch
         assertEquals(64, normalizationBatch("data: {batch_size: 64}\nattack: {name: gaussian}\n"));
         assertEquals(64, normalizationBatch("data: {batch_size: 64}\nnorm: {name: iebn}\n"));
+        // ghost as the norm, and nested: a wrapper around ghost keeps its parts, ghost around ghost the smaller ones
+        assertEquals(8, normalizationBatch("data: {batch_size: 64}\nnorm: {name: ghost, options: {size: 8}}\n"));
+        assertEquals(8, normalizationBatch("data: {batch_size: 64}\nnorm: {name: ghost, options: {size: 8}}\n"
+                + "attack: {name: gaussian}\n"));
+        assertEquals(8, normalizationBatch("data: {batch_size: 64}\nnorm: {name: ghost, options: {size: 8}}\n"
+                + "attack: {name: ghost, options: {size: 16}}\n"));
+        assertEquals(4, normalizationBatch("data: {batch_size: 64}\nnorm: {name: ghost, options: {size: 8}}\n"
+                + "attack: {name: ghost, options: {size: 4}}\n"));
     }
 
     /** The norm name layers.csv gives each norm layer of a ResNet-8 with projection shortcuts. */
