@@ -77,7 +77,7 @@ public final class NormFactories {
      * that name with its default options, e.g. plain BN as the IEBN authors use
      * ({@code model.shortcut_norm}, {@code params --shortcut-norm}).
      *
-     * @throws NormConfigException with key {@code shortcut_norm} for a name that is neither
+     * @throws NormConfigException with key {@link #SHORTCUT_KEY} for a name that is neither
      *     same nor a norm's, or for a norm that cannot be built with its default options
      */
     public static NormFactory shortcut(NormRegistry registry, String shortcutNorm, NormFactory body) {
