@@ -132,14 +132,26 @@ public record TrialConfig(
         }
     }
 
-    /** Which network; see the models module for families and depths. */
+    /**
+     * Which network; see the models module for families and depths. {@code shortcut_norm} is
+     * {@link #SAME_NORM} or a norm's name (checked against the norms when the sweep is validated).
+     */
     public record ModelConfig(
             String name, int depth, String shortcut, String block, boolean cifarStem, String shortcutNorm, String init) {
+        /** shortcut_norm: the projection shortcuts use the body's norm factory. */
+        public static final String SAME_NORM = "same";
+
         void validate(Problems p) {
             p.oneOf(init, org.normlab.models.ConvInit.keys(), "model.init");
             p.oneOf(shortcut, List.of("auto", "A", "B"), "model.shortcut");
             p.oneOf(block, List.of("auto", "basic", "bottleneck"), "model.block");
-            p.oneOf(shortcutNorm, List.of("same", "bn"), "model.shortcut_norm");
+            p.require(shortcutNorm != null && !shortcutNorm.isBlank(), "model.shortcut_norm",
+                    "must be " + SAME_NORM + " or the name of a norm plugin");
+        }
+
+        /** Whether the projection shortcuts use the body's norm ({@code shortcut_norm: same}). */
+        public boolean sameShortcutNorm() {
+            return SAME_NORM.equals(shortcutNorm);
         }
     }
 
@@ -155,6 +167,11 @@ public record TrialConfig(
      * {@code norm.name}. {@code none} trains the norm as it is.
      */
     public record AttackConfig(String name, Map<String, Object> options) {
+        /** The norm trained as it is, without an attack. */
+        public static AttackConfig none() {
+            return new AttackConfig("none", Map.of());
+        }
+
         public boolean isNone() {
             return "none".equals(name);
         }

@@ -8,6 +8,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import org.normlab.models.ModelFamily;
+import org.normlab.models.ModelSettingException;
 import org.normlab.norm.NormFactory;
 
 /**
@@ -27,7 +28,8 @@ final class SmallVgg implements ModelFamily {
     @Override
     public Block build(Request r, NormFactory body, NormFactory shortcut) {
         if (r.depth() != 2) {
-            throw new IllegalArgumentException("small_vgg: depth must be 2 (two conv stages), got " + r.depth());
+            throw new ModelSettingException(ModelSettingException.DEPTH, "small_vgg: depth must be 2 (two conv stages), got "
+                    + r.depth());
         }
         return new SequentialBlock()
                 .add(conv(width)).add(body.create(width)).add(Activation.reluBlock())

@@ -52,7 +52,7 @@ final class CifarResNet {
                 }
                 throw badDepth(depth, block, "");
             default:
-                throw new IllegalArgumentException(String.format(
+                throw new ModelSettingException(ModelSettingException.BLOCK, String.format(
                         "%s: block '%s' is unknown; allowed: %s, %s, %s",
                         FAMILY, block, ModelSpec.AUTO, ModelSpec.BASIC, ModelSpec.BOTTLENECK));
         }
@@ -75,8 +75,8 @@ final class CifarResNet {
         return depth >= layersPerUnit + 2 && (depth - 2) % layersPerUnit == 0;
     }
 
-    private static IllegalArgumentException badDepth(int depth, String block, String hint) {
-        return new IllegalArgumentException(String.format(
+    private static ModelSettingException badDepth(int depth, String block, String hint) {
+        return new ModelSettingException(ModelSettingException.DEPTH, String.format(
                 "%s: depth %d is not valid with block %s%s; allowed depths: %s",
                 FAMILY, depth, block, hint, allowedDepths()));
     }

@@ -14,8 +14,9 @@ public interface ModelFamily {
     /**
      * The network, uninitialized.
      *
-     * @throws IllegalArgumentException when the family cannot be built so; a message that names
-     *     the depth, shortcut or block points the user at that setting
+     * @throws ModelSettingException when the family cannot be built with a setting, naming it
+     *     ({@link ModelSettingException#DEPTH}, ...), so that a sweep's error points at its value;
+     *     a plain {@link IllegalArgumentException} is reported at {@code model.name}
      */
     Block build(Request request, NormFactory body, NormFactory shortcut);
 

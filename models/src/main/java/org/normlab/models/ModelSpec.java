@@ -47,7 +47,7 @@ public record ModelSpec(
         block = block == null ? AUTO : block.trim().toLowerCase(Locale.ROOT);
         if (family.equals(CIFAR_RESNET)) {
             if (cifarStem) {
-                throw new IllegalArgumentException(
+                throw new ModelSettingException(ModelSettingException.CIFAR_STEM,
                         "cifarStem is an option of family resnet; cifar_resnet always has a 3x3 stem, "
                                 + "leave cifarStem false");
             }
@@ -59,7 +59,7 @@ public record ModelSpec(
         if (shortcut == null) {
             shortcut = family.equals(CIFAR_RESNET) && !bottleneck ? Shortcut.A : Shortcut.B;
         } else if (shortcut == Shortcut.A && bottleneck) {
-            throw new IllegalArgumentException(String.format(
+            throw new ModelSettingException(ModelSettingException.SHORTCUT, String.format(
                     "%s%d has bottleneck units, which always use shortcut B (1x1 convolution + shortcut "
                             + "norm) as the IEBN authors' code and torchvision; shortcut A is for basic "
                             + "units only: use B or leave shortcut unset",

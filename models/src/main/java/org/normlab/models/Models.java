@@ -100,7 +100,7 @@ public final class Models {
     static String checkFamily(String family) {
         String name = String.valueOf(family).trim().toLowerCase(Locale.ROOT);
         if (!FAMILIES.contains(name)) {
-            throw new IllegalArgumentException(String.format(
+            throw new ModelSettingException(ModelSettingException.NAME, String.format(
                     "model family '%s' is unknown%s; known families: %s",
                     family, Spelling.hint(name, FAMILIES), String.join(", ", FAMILIES)));
         }

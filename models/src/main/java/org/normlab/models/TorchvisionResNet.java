@@ -39,12 +39,12 @@ final class TorchvisionResNet {
     /** The unit kind this depth is built from; {@code block} may only confirm it. */
     static String resolveBlock(int depth, String block) {
         if (!hasDepth(depth)) {
-            throw new IllegalArgumentException(String.format(
+            throw new ModelSettingException(ModelSettingException.DEPTH, String.format(
                     "%s: depth %d is not available; allowed depths: %s", FAMILY, depth, allowedDepths()));
         }
         String natural = depth >= FIRST_BOTTLENECK_DEPTH ? ModelSpec.BOTTLENECK : ModelSpec.BASIC;
         if (!block.equals(ModelSpec.AUTO) && !block.equals(natural)) {
-            throw new IllegalArgumentException(String.format(
+            throw new ModelSettingException(ModelSettingException.BLOCK, String.format(
                     "%s%d is built from %s units; block '%s' is not available for it "
                             + "(choosing the block is for %s only): leave block %s",
                     FAMILY, depth, natural, block, CifarResNet.FAMILY, ModelSpec.AUTO));

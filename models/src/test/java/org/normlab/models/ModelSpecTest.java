@@ -88,6 +88,26 @@ class ModelSpecTest {
         assertMentions(error(() -> Models.parse("vgg16", 10, 3)), "'vgg16'", "resnet<depth>", "cifar_resnet<depth>");
     }
 
+    /** Each refusal names its setting by type, so a sweep's error points at it without reading the message. */
+    @Test
+    void settingErrorsNameTheirSetting() {
+        List<Executable> bad = List.of(
+                () -> Models.parse("resnet21", 10, 3),
+                () -> new ModelSpec("resnet", 20, 10, 3, null, null, false),
+                () -> new ModelSpec("cifar_resnet", 20, 10, 3, null, "wide", false),
+                () -> new ModelSpec("resnet", 50, 10, 3, null, "basic", false),
+                () -> new ModelSpec("cifar_resnet", 164, 100, 3, Shortcut.A, null, false),
+                () -> new ModelSpec("cifar_resnet", 20, 10, 3, null, null, true),
+                () -> new ModelSpec("resnt", 18, 10, 3, null, null, false));
+        List<String> keys = bad.stream().map(b -> assertThrows(ModelSettingException.class, b).key()).toList();
+        assertEquals(List.of("model.depth", "model.depth", "model.block", "model.block", "model.shortcut", "model.cifar_stem",
+                "model.name"), keys);
+        // not a setting of the model: the data's shape
+        IllegalArgumentException classes = assertThrows(IllegalArgumentException.class,
+                () -> new ModelSpec("resnet", 18, 0, 3, null, null, false));
+        assertTrue(!(classes instanceof ModelSettingException), classes.toString());
+    }
+
     @Test
     void countingAnUninitializedNetworkIsRefused() {
         Block net = Models.build(Models.parse("resnet8", 10, 3), TestNorms.bn(), TestNorms.bn());

@@ -45,4 +45,16 @@ public interface NormProvider {
     default boolean carriesActivation() {
         return false;
     }
+
+    /**
+     * How many samples of a training batch of {@code batchSize} each layer normalizes together,
+     * for the per-layer log's batch statistics (layers.csv): the whole batch by default. A norm
+     * that cuts the batch into virtual batches (ghost batch norm) says their size; a wrapper asks
+     * the norm it wraps ({@code registry}).
+     *
+     * @param options this norm's options, validated, defaults filled in
+     */
+    default int normalizationBatch(NormOptions options, int batchSize, NormRegistry registry) {
+        return batchSize;
+    }
 }

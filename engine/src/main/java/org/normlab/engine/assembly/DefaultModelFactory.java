@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.normlab.config.TrialConfig;
 import org.normlab.models.ModelFamily;
+import org.normlab.models.ModelSettingException;
 import org.normlab.norm.NormFactory;
 import org.normlab.norm.Spelling;
 
@@ -26,7 +27,7 @@ public final class DefaultModelFactory implements ModelFactory {
         ModelFamily family = families.get(name);
         if (family == null) {
             List<String> known = List.copyOf(families.keySet());
-            throw new IllegalArgumentException(String.format("model family '%s' is unknown%s; known families: %s",
+            throw new ModelSettingException(ModelSettingException.NAME, String.format("model family '%s' is unknown%s; known families: %s",
                     m.name(), Spelling.hint(name, known), String.join(", ", known)));
         }
         return family.build(new ModelFamily.Request(name, m.depth(), m.shortcut(), m.block(), m.cifarStem(), classes,

@@ -56,7 +56,7 @@ public final class TrialProvenance {
         if (!config.attack().isNone()) {
             norms.add(source(registry, "wrapped", norm));
         }
-        norms.add(source(registry, "shortcut", "bn".equals(config.model().shortcutNorm()) ? "bn" : body));
+        norms.add(source(registry, "shortcut", NormFactories.shortcutName(config)));
         return new Provenance(normlabVersion(), normlabCommit(), norms);
     }
 

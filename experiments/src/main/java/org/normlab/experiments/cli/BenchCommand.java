@@ -19,10 +19,14 @@ import org.normlab.engine.CrossEntropy;
 import org.normlab.engine.LayerLog;
 import org.normlab.engine.Memory;
 import org.normlab.engine.TrainStep;
-import org.normlab.models.ModelSpec;
+import com.google.inject.Injector;
+import org.normlab.config.Defaults;
+import org.normlab.config.TrialConfig;
+import org.normlab.engine.assembly.ModelFactory;
+import org.normlab.engine.assembly.TrialAssembly;
+import org.normlab.engine.assembly.TrialNorms;
 import org.normlab.models.Models;
-import org.normlab.norm.NormFactory;
-import org.normlab.norm.NormRegistry;
+import org.normlab.norm.NormConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,11 +40,15 @@ import picocli.CommandLine.Option;
         description = "Measure training-step and eval throughput (images/s) on synthetic batches.")
 public class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", paramLabel = "NAME", description = "resnet20, resnet56, resnet18, ... (default ${DEFAULT-VALUE})")
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "resnet20, resnet56, resnet18, ..., or a model family by name with --depth, a plugin's too (default ${DEFAULT-VALUE})")
     String model = "resnet20";
 
-    @Option(names = "--norm", paramLabel = "NAME", description = "norm plugin (default ${DEFAULT-VALUE})")
-    String norm = "bn";
+    @Option(names = "--depth", paramLabel = "D", description = "the depth, when --model names a model family (--model small_vgg --depth 2)")
+    Integer depth;
+
+    @Option(names = "--norm", paramLabel = "NAME", description = "norm plugin (default ${DEFAULT-VALUE}, a sweep's default norm.name)")
+    String norm = Defaults.normName();
 
     @Option(names = "--norm-option", paramLabel = "KEY=VALUE", description = "an option of the norm (repeatable)")
     Map<String, String> normOptions = new LinkedHashMap<>();
@@ -87,15 +95,20 @@ public class BenchCommand implements Callable<Integer> {
             throw new UserError("--batch-noise is measured on the steps --layers-every samples and needs --batch at least 2: "
                     + "set --layers-every K > 0 too");
         }
-        NormRegistry registry = common.registry();
-        NormFactory factory = registry.factory(norm, normOptions);
-        ModelSpec spec;
+        Injector core = common.coreInjector();
+        TrialAssembly assembly = core.getInstance(TrialAssembly.class);
+        TrialNorms norms = assembly.norms(new TrialConfig.NormConfig(norm, new LinkedHashMap<String, Object>(normOptions)),
+                TrialConfig.AttackConfig.none(), TrialConfig.ModelConfig.SAME_NORM, 0);
+        ModelChoice choice = ModelChoice.of(model, depth, TrialConfig.ModelConfig.SAME_NORM, core.getInstance(ModelFactory.class),
+                classes, input.channels());
+        Block block;
         try {
-            spec = Models.parse(model, classes, input.channels());
+            block = assembly.model(choice.config(), norms, classes, input.channels());
+        } catch (NormConfigException e) {
+            throw e; // a norm that does not fit a layer: the message says which
         } catch (IllegalArgumentException e) {
             throw new UserError("--model " + model + ": " + e.getMessage());
         }
-        Block block = Models.build(spec, factory, factory);
         Engine.getInstance().setRandomSeed(0);
         try (NDManager manager = NDManager.newBaseManager()) {
             Shape shape = new Shape(batch, input.channels(), input.height(), input.width());
@@ -114,7 +127,8 @@ public class BenchCommand implements Callable<Integer> {
             if (!mode.equals("eval")) {
                 Path layersFile = layersEvery > 0 ? Files.createTempFile("bench-layers", ".csv") : null;
                 LayerLog layers = layersEvery > 0
-                        ? new LayerLog(new LayerLog.Plan(layersEvery, 0, batchNoise, b -> norm), block, layersFile, norm, line -> {},
+                        ? new LayerLog(new LayerLog.Plan(layersEvery, norms.normalizationBatch(batch), batchNoise, norms::nameOf),
+                                block, layersFile, norm, line -> {},
                                 (m, epoch, b, count) -> {
                                     NDArray other = xs[(b + 1) % xs.length].duplicate();
                                     other.attach(m);

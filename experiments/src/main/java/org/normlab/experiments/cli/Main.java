@@ -3,6 +3,7 @@ package org.normlab.experiments.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.normlab.data.DatasetException;
 import org.normlab.results.UserError;
 import org.normlab.report.ReportCommand;
 import org.normlab.norm.NormConfigException;
@@ -75,7 +76,6 @@ public class Main implements Callable<Integer> {
     }
 
     static boolean isUserError(Throwable e) {
-        return e instanceof UserError || e instanceof NormConfigException
-                || e.getClass().getSimpleName().equals("DatasetException");
+        return e instanceof UserError || e instanceof NormConfigException || e instanceof DatasetException;
     }
 }

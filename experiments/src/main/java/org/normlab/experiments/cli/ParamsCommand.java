@@ -10,12 +10,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.normlab.data.ImageShape;
 import org.normlab.results.UserError;
+import com.google.inject.Injector;
+import org.normlab.config.Defaults;
+import org.normlab.config.TrialConfig;
+import org.normlab.engine.assembly.ModelFactory;
 import org.normlab.engine.assembly.NormFactories;
-import org.normlab.models.ModelSpec;
+import org.normlab.engine.assembly.TrialAssembly;
+import org.normlab.engine.assembly.TrialNorms;
 import org.normlab.models.Models;
 import org.normlab.norm.NormConfigException;
-import org.normlab.norm.NormFactory;
-import org.normlab.norm.NormRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,21 +30,25 @@ import picocli.CommandLine.Option;
 public class ParamsCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "NAME",
-            description = "resnet20, resnet56, resnet110, resnet164, resnet18, resnet50, ... (cifar_resnet<depth> forces the CIFAR layout)")
+            description = "resnet20, resnet56, resnet110, resnet164, resnet18, resnet50, ... (cifar_resnet<depth> forces the CIFAR layout), "
+                    + "or a model family by name with --depth (a plugin's too)")
     String model;
+
+    @Option(names = "--depth", paramLabel = "D", description = "the depth, when --model names a model family (--model resnet --depth 18)")
+    Integer depth;
 
     @Option(names = "--classes", paramLabel = "K", description = "number of classes (default ${DEFAULT-VALUE})")
     int classes = 10;
 
-    @Option(names = "--norm", paramLabel = "NAME", description = "norm plugin (default ${DEFAULT-VALUE})")
-    String norm = "bn";
+    @Option(names = "--norm", paramLabel = "NAME", description = "norm plugin (default ${DEFAULT-VALUE}, a sweep's default norm.name)")
+    String norm = Defaults.normName();
 
     @Option(names = "--norm-option", paramLabel = "KEY=VALUE", description = "an option of the norm (repeatable)")
     Map<String, String> normOptions = new LinkedHashMap<>();
 
-    @Option(names = "--shortcut-norm", paramLabel = "same|bn",
-            description = "norm of the projection shortcuts: the same as the body (default) or plain bn")
-    String shortcutNorm = "same";
+    @Option(names = "--shortcut-norm", paramLabel = "same|NAME",
+            description = "norm of the projection shortcuts: the same as the body (default) or a norm by name, e.g. plain bn")
+    String shortcutNorm = TrialConfig.ModelConfig.SAME_NORM;
 
     @Option(names = "--input", paramLabel = "CxHxW", converter = ImageShapeConverter.class,
             description = "input image shape (default 3x32x32)")
@@ -51,17 +58,23 @@ public class ParamsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!shortcutNorm.equals("same") && !shortcutNorm.equals("bn")) {
-            throw new UserError("--shortcut-norm must be 'same' or 'bn' (got '" + shortcutNorm + "')");
+        Injector core = common.coreInjector();
+        TrialAssembly assembly = core.getInstance(TrialAssembly.class);
+        TrialNorms norms;
+        try {
+            norms = assembly.norms(new TrialConfig.NormConfig(norm, new LinkedHashMap<String, Object>(normOptions)),
+                    TrialConfig.AttackConfig.none(), shortcutNorm, 0);
+        } catch (NormConfigException e) {
+            if (NormFactories.SHORTCUT_KEY.equals(e.key())) {
+                throw new UserError("--shortcut-norm " + shortcutNorm + ": " + e.getMessage());
+            }
+            throw e;
         }
-        NormRegistry registry = common.registry();
-        NormFactory body = registry.factory(norm, normOptions);
-        NormFactory shortcut = NormFactories.shortcut(registry, shortcutNorm, body);
-        ModelSpec spec;
+        ModelChoice choice = ModelChoice.of(model, depth, shortcutNorm, core.getInstance(ModelFactory.class), classes,
+                input.channels());
         Block block;
         try {
-            spec = Models.parse(model, classes, input.channels());
-            block = Models.build(spec, body, shortcut);
+            block = assembly.model(choice.config(), norms, classes, input.channels());
         } catch (NormConfigException e) {
             // A norm that does not fit a layer of this model (gn's strict groups).
             throw new UserError("--norm " + norm + ": " + e.getMessage());
@@ -75,7 +88,7 @@ public class ParamsCommand implements Callable<Integer> {
                 all += p.getArray().size();
             }
             long trainable = Models.trainableParameters(block);
-            System.out.printf("model       %s (%s, depth %d, %s shortcuts)%n", model, spec.family(), spec.depth(), spec.shortcut());
+            System.out.printf("model       %s (%s)%n", model, choice.description());
             System.out.printf("norm        %s %s, shortcut norm %s%n", norm, normOptions.isEmpty() ? "" : normOptions, shortcutNorm);
             System.out.printf("input       %s, %d classes%n", input, classes);
             System.out.printf("all params  %,d (incl. running statistics)%n", all);

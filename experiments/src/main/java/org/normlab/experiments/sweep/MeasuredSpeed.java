@@ -17,8 +17,7 @@ import org.normlab.engine.CrossEntropy;
 import org.normlab.engine.TrainStep;
 import org.normlab.engine.assembly.DataFactory;
 import org.normlab.engine.assembly.ModelFactory;
-import org.normlab.engine.assembly.NormFactories;
-import org.normlab.norm.NormFactory;
+import org.normlab.engine.assembly.TrialAssembly;
 import org.normlab.norm.NormRegistry;
 
 /**
@@ -50,13 +49,16 @@ public final class MeasuredSpeed {
     private static final int TIMED_EVALS = 5;
     private static final Median MEDIAN = Median.withDefaults();
 
-    private final ModelFactory models;
-    private final NormRegistry registry;
+    private final TrialAssembly assembly;
     private final Map<String, Times> measured = new LinkedHashMap<>();
 
+    public MeasuredSpeed(TrialAssembly assembly) {
+        this.assembly = assembly;
+    }
+
+    /** Networks of these model families and norms; prefer {@link #MeasuredSpeed(TrialAssembly)}. */
     public MeasuredSpeed(ModelFactory models, NormRegistry registry) {
-        this.models = models;
-        this.registry = registry;
+        this(TrialAssembly.withoutData(registry, models));
     }
 
     /** The measured times of the trial's network, measuring it if it is new. */
@@ -83,9 +85,7 @@ public final class MeasuredSpeed {
 
     private Times time(Trial trial, DataFactory.Shape s) {
         TrialConfig c = trial.config();
-        NormFactory body = NormFactories.body(registry, c, trial.seed());
-        NormFactory shortcut = NormFactories.shortcut(registry, c.model().shortcutNorm(), body);
-        Block model = models.build(c.model(), s.classes(), s.channels(), body, shortcut);
+        Block model = assembly.model(c.model(), assembly.norms(c, trial.seed()), s.classes(), s.channels());
         int batch = c.data().batchSize();
         int valBatch = c.data().valBatchSize();
         Engine.getInstance().setRandomSeed(0);

@@ -18,11 +18,11 @@ import org.normlab.config.Locator;
 import org.normlab.config.Trial;
 import org.normlab.config.TrialConfig;
 import org.normlab.engine.assembly.DataFactory;
-import org.normlab.engine.assembly.ModelFactory;
-import org.normlab.engine.assembly.NormFactories;
+import org.normlab.engine.assembly.TrialAssembly;
+import org.normlab.engine.assembly.TrialNorms;
 import org.normlab.models.CpuConvolutions;
+import org.normlab.models.ModelSettingException;
 import org.normlab.norm.NormConfigException;
-import org.normlab.norm.NormFactory;
 import org.normlab.norm.NormRegistry;
 
 /**
@@ -35,14 +35,14 @@ public final class SweepValidator {
 
     private final NormRegistry registry;
     private final DataFactory data;
-    private final ModelFactory models;
+    private final TrialAssembly assembly;
     private final java.util.Set<String> fitted = new java.util.HashSet<>();
 
     @Inject
-    public SweepValidator(NormRegistry registry, DataFactory data, ModelFactory models) {
-        this.registry = registry;
+    public SweepValidator(TrialAssembly assembly, DataFactory data) {
+        this.assembly = assembly;
+        this.registry = assembly.registry();
         this.data = data;
-        this.models = models;
     }
 
     /** @return the data shape of every trial, by trial id */
@@ -51,7 +51,7 @@ public final class SweepValidator {
         Map<String, DataFactory.Shape> byTrial = new HashMap<>();
         for (Trial trial : sweep.trials()) {
             TrialConfig c = trial.config();
-            NormFactory body = norms(trial, locator);
+            TrialNorms norms = norms(trial, locator);
             DataFactory.Shape shape = shapes.get(c.data());
             if (shape == null) {
                 try {
@@ -70,12 +70,12 @@ public final class SweepValidator {
                 throw at(trial, locator, "data.batch_size", String.format(
                         "batch size %d is larger than the %d training images", c.data().batchSize(), shape.trainSize()));
             }
-            model(trial, locator, shape, body);
+            model(trial, locator, shape, norms);
         }
         return byTrial;
     }
 
-    private NormFactory norms(Trial trial, Locator locator) {
+    private TrialNorms norms(Trial trial, Locator locator) {
         TrialConfig c = trial.config();
         String prefix = c.attack().isNone() ? "norm" : "attack";
         try {
@@ -84,9 +84,7 @@ public final class SweepValidator {
             throw at(trial, locator, "norm.name", e.getMessage());
         }
         try {
-            NormFactory body = NormFactories.body(registry, c, trial.seed());
-            NormFactories.shortcut(registry, c.model().shortcutNorm(), body);
-            return body;
+            return assembly.norms(c, trial.seed());
         } catch (NormConfigException e) {
             throw at(trial, locator, normKey(c, e), e.getMessage() + excludeHint(trial, e));
         } catch (RuntimeException e) {
@@ -114,7 +112,7 @@ public final class SweepValidator {
                 + String.join(", ", keys) + "}]";
     }
 
-    /** The sweep key a norm's complaint is about: its name, or one of its options. */
+    /** The sweep key a norm's complaint is about: its name, one of its options, or the shortcut norm. */
     private static String normKey(TrialConfig c, NormConfigException e) {
         String prefix = c.attack().isNone() ? "norm" : "attack";
         return e.key() == null || e.key().equals("name") || e.key().equals("inner")
@@ -123,31 +121,38 @@ public final class SweepValidator {
     }
 
     /** Builds the model with the trial's norms: each norm layer checks its options against its real channels. */
-    private void model(Trial trial, Locator locator, DataFactory.Shape shape, NormFactory body) {
+    private void model(Trial trial, Locator locator, DataFactory.Shape shape, TrialNorms norms) {
         TrialConfig c = trial.config();
+        Block block;
         try {
-            models.build(c.model(), shape.classes(), shape.channels(), body, NormFactories.shortcut(registry, c.model().shortcutNorm(), body));
+            block = assembly.model(c.model(), norms, shape.classes(), shape.channels());
         } catch (NormConfigException e) {
             throw at(trial, locator, normKey(c, e), e.getMessage() + excludeHint(trial, e));
         } catch (IllegalArgumentException e) {
-            throw at(trial, locator, modelKey(c.model(), e.getMessage()), e.getMessage());
+            throw at(trial, locator, modelKey(e), e.getMessage());
         }
         int n = Math.min(c.data().batchSize(), 2);
-        String key = c.model() + "|" + shape + "|" + n;
-        if (fitted.add(key)) {
-            tryForward(trial, locator, shape, n);
+        if (fitted.add(networkKey(c, shape, n))) {
+            tryForward(trial, locator, shape, n, block);
         }
     }
 
     /**
-     * One training-mode forward pass of the model (with plain BN: the norm does not change
-     * shapes) on zeros of the trial's image shape, so that images that shrink to nothing, or to
-     * one value per channel in a batch of one, fail here rather than hours into a sweep.
+     * What decides whether a forward pass works: the model, its norms and the attack plugin, the
+     * image shape and the batch; attack option values (strengths) and seeds do not.
      */
-    private void tryForward(Trial trial, Locator locator, DataFactory.Shape shape, int n) {
+    private static String networkKey(TrialConfig c, DataFactory.Shape shape, int n) {
+        return String.join("|", c.model().toString(), c.norm().toString(), c.attack().name(), shape.toString(),
+                String.valueOf(n));
+    }
+
+    /**
+     * One training-mode forward pass of the trial's model, with its own norms, on zeros of the
+     * trial's image shape, so that images that shrink to nothing, or to one value per channel in
+     * a batch of one where a norm needs batch statistics, fail here rather than hours into a sweep.
+     */
+    private void tryForward(Trial trial, Locator locator, DataFactory.Shape shape, int n, Block block) {
         TrialConfig c = trial.config();
-        NormFactory bn = registry.factory("bn", Map.of());
-        Block block = models.build(c.model(), shape.classes(), shape.channels(), bn, bn);
         Shape input = new Shape(n, shape.channels(), shape.height(), shape.width());
         try (NDManager manager = NDManager.newBaseManager()) {
             block.initialize(manager, DataType.FLOAT32, input);
@@ -179,14 +184,9 @@ public final class SweepValidator {
         }
     }
 
-    private String modelKey(TrialConfig.ModelConfig m, String message) {
-        if (!models.knows(m.name())) {
-            return "model.name";
-        }
-        if (message.contains("depth")) {
-            return "model.depth";
-        }
-        return message.contains("shortcut") ? "model.shortcut" : message.contains("block") ? "model.block" : "model.depth";
+    /** The model setting a family refused: the one it names, else the family itself. */
+    private static String modelKey(IllegalArgumentException e) {
+        return e instanceof ModelSettingException setting ? setting.key() : ModelSettingException.NAME;
     }
 
     private static UserError at(Trial trial, Locator locator, String key, String message) {

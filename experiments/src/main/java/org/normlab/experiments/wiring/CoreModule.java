@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import org.normlab.engine.assembly.DataFactory;
 import org.normlab.engine.assembly.DefaultDataFactory;
 import org.normlab.engine.assembly.ModelFactory;
+import org.normlab.engine.assembly.TrialAssembly;
 import org.normlab.engine.assembly.DefaultModelFactory;
 import org.normlab.engine.assembly.DatasetReader;
 import org.normlab.models.ModelFamily;
@@ -21,8 +22,8 @@ import org.normlab.norm.NormRegistry;
 /**
  * The composition root of a sweep run: the norm registry (every ServiceLoader provider on the
  * class path and in plugin jars), the model families and datasets by name, and the data and model
- * factories. Plugin jars extend the families and datasets with Guice modules found by
- * ServiceLoader. Each sweep run adds a {@link RunModule} child and each trial a {@link TrialModule}
+ * factories, and the {@link TrialAssembly} that makes a trial of them. Plugin jars extend the
+ * families and datasets with Guice modules found by ServiceLoader. Each sweep run adds a {@link RunModule} child and each trial a {@link TrialModule}
  * grandchild, both made by {@link TrialInjectors}, the sweep's {@link TrialLauncher}.
  */
 public final class CoreModule extends AbstractModule {
@@ -46,6 +47,7 @@ public final class CoreModule extends AbstractModule {
         bind(DataFactory.class).to(DefaultDataFactory.class);
         bind(ModelFactory.class).to(DefaultModelFactory.class);
         bind(TrialLauncher.class).to(TrialInjectors.class);
+        bind(TrialAssembly.class);
         MapBinder<String, ModelFamily> families = MapBinder.newMapBinder(binder(), String.class, ModelFamily.class);
         for (String family : Models.families()) {
             families.addBinding(family).toInstance(CoreModule::resnet);

@@ -291,6 +291,13 @@ class BadInputIT {
     }
 
     @Test
+    void shortcutNormIsSameOrANorm() throws Exception {
+        contains(fails(edit("depth: 8", "depth: 8\n  shortcut_norm: bx")), "s.yaml:11:18: model.shortcut_norm: 'bx' is neither "
+                + "same nor a norm (did you mean 'bn'?); allowed: same, bn, brn, constant, evonorm_b0, evonorm_s0, frn, gaussian, "
+                + "ghost, gn, iebn, in, ln");
+    }
+
+    @Test
     void unknownNormModelDatasetAttack() throws Exception {
         contains(fails(edit("[bn]", "[bm]")), "s.yaml:12:15: norm.name: unknown norm 'bm' (did you mean 'bn'?); known norms: bn, brn, constant, evonorm_b0, evonorm_s0, frn, gaussian, ghost, gn, iebn, in, ln");
         contains(fails(edit("name: cifar_resnet", "name: vgg")), "s.yaml:9:9: model.name: model family 'vgg' is unknown", "cifar_resnet, resnet");

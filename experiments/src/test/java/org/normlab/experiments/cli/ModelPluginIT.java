@@ -83,6 +83,26 @@ class ModelPluginIT {
         assertTrue(depth.err().contains("zoo.yaml:11:10: model.depth: small_vgg: depth must be 2"), depth.err());
     }
 
+    /** bench and params build through the model families, so a plugin's model is measured and counted like a ResNet. */
+    @Test
+    void benchAndParamsBuildThePluginsModel() throws Exception {
+        Jar.Run bench = Jar.run(work, "bench", "--model", "small_vgg", "--depth", "2", "--input", "1x8x8", "--classes", "2",
+                "--batch", "16", "--warmup", "1", "--iters", "2");
+        assertEquals(0, bench.exit(), bench.all());
+        // the params count of the trained model above: 9*1*16 + 2*16 + 9*16*32 + 2*32 + 32*2 + 2
+        assertTrue(bench.out().contains(" params 4914"), bench.out());
+        List<String> results = bench.out().lines().filter(l -> l.startsWith("RESULT model=small_vgg norm=bn ")).toList();
+        assertEquals(2, results.size(), bench.out());
+        assertTrue(results.get(0).contains(" mode=train batch=16 in=1x8x8 iters=2 "), results.get(0));
+        assertTrue(results.get(1).contains(" mode=eval batch=16 in=1x8x8 iters=2 "), results.get(1));
+        Jar.Run params = Jar.run(work, "params", "--model", "small_vgg", "--depth", "2", "--input", "1x8x8", "--classes", "2");
+        assertEquals(0, params.exit(), params.all());
+        assertEquals("4914", params.lastLine());
+        Jar.Run noDepth = Jar.run(work, "bench", "--model", "small_vgg");
+        assertEquals(2, noDepth.exit(), noDepth.all());
+        assertTrue(noDepth.err().contains("error: --model small_vgg is a model family: give its depth with --depth"), noDepth.err());
+    }
+
     /** A model whose convolutions the CPU engine computes wrongly (8 and 16 channels) is refused before anything trains. */
     @Test
     void aModelWithConvolutionsTheCpuComputesWronglyIsRefused() throws Exception {

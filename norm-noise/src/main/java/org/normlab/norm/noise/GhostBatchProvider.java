@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import java.util.List;
 import org.normlab.norm.NormOption;
+import org.normlab.norm.NormOptions;
+import org.normlab.norm.NormRegistry;
 import org.normlab.norm.NormSpec;
 import org.normlab.norm.RunningStats;
 import org.normlab.norm.Standardizer;
@@ -36,6 +38,12 @@ public final class GhostBatchProvider extends StandardizerWrapper {
     @Override
     protected List<NormOption> wrapperOptions() {
         return List.of(SIZE);
+    }
+
+    /** Each virtual batch is normalized on its own: {@code size} samples, or fewer when the batch or the inner norm's parts are smaller. */
+    @Override
+    public int normalizationBatch(NormOptions options, int batchSize, NormRegistry registry) {
+        return Math.min(options.getInt(SIZE.name()), super.normalizationBatch(options, batchSize, registry));
     }
 
     @Override

@@ -63,6 +63,14 @@ public abstract class StandardizerWrapper implements NormProvider {
         }
     }
 
+    /** The wrapped norm's: a perturbation leaves the samples normalized together as they are (ghost cuts them further). */
+    @Override
+    public int normalizationBatch(NormOptions options, int batchSize, NormRegistry registry) {
+        String innerName = options.getString(INNER.name());
+        return registry.provider(innerName).normalizationBatch(registry.validate(innerName, innerOptions(options)), batchSize,
+                registry);
+    }
+
     /** An error of the inner norm, blamed on inner_options when one of its options is at fault, else on inner. */
     private NormConfigException innerError(NormConfigException e, Map<String, String> innerOptions) {
         String option = innerOptions.containsKey(e.key()) ? INNER_OPTIONS.name() : INNER.name();
