@@ -1,8 +1,11 @@
 package org.normlab.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 import org.normlab.norm.EngineConstants;
@@ -16,8 +19,10 @@ import org.normlab.norm.EngineConstants;
  * </pre>
  * DJL's own SGD folds the learning rate into the momentum buffer, which differs whenever the
  * learning rate changes. Weight decay applies to every trainable parameter (as the IEBN
- * authors' recipe). Gradients are zeroed after the step. Numbers enter as engine arrays (see
- * {@link EngineConstants}), never through DJL's NDArray-Number overloads.
+ * authors' recipe). Gradients are zeroed (set to 0, so a NaN does not survive) after the step.
+ * On the PyTorch engine the whole step is one engine call ({@link FusedSgd}, same ops, same
+ * numbers); otherwise, and until every parameter has a gradient, it runs per parameter. Numbers
+ * enter as engine arrays (see {@link EngineConstants}), never through DJL's NDArray-Number overloads.
  */
 public final class Sgd {
 
@@ -26,6 +31,9 @@ public final class Sgd {
     private final float momentum;
     private final float weightDecay;
     private final boolean nesterov;
+    private FusedSgd fused;
+    private boolean fusedLoaded;
+    private boolean lastStepFused;
 
     public Sgd(List<Parameter> trainable, double momentum, double weightDecay, boolean nesterov) {
         this.parameters.addAll(trainable);
@@ -37,6 +45,62 @@ public final class Sgd {
 
     /** Applies one step with learning rate {@code lr} and zeroes the gradients. */
     public void step(float lr) {
+        if (!parameters.isEmpty() && !fusedLoaded) {
+            fused = FusedSgd.load(parameters.get(0).getArray(), momentum, weightDecay, nesterov);
+            fusedLoaded = true;
+        }
+        lastStepFused = fused != null && fusedStep(lr);
+        if (!lastStepFused) {
+            perParameterStep(lr);
+        }
+    }
+
+    /** Whether the last step ran as one engine call (for tests and benchmarks). */
+    boolean lastStepFused() {
+        return lastStepFused;
+    }
+
+    /** Sets every gradient to zero without a step (after a step whose loss was not finite). */
+    public void zeroGradients() {
+        for (Parameter p : parameters) {
+            NDArray w = p.getArray();
+            if (w instanceof PtNDArray pt) {
+                JniUtils.zeroGrad(pt); // no gradient yet: nothing to do
+            } else {
+                try (NDArray g = w.getGradient()) {
+                    zero(g);
+                }
+            }
+        }
+    }
+
+    /** The step as one engine call; false (nothing done) when the fused path cannot take it. */
+    private boolean fusedStep(float lr) {
+        List<NDArray> ws = new ArrayList<>(parameters.size());
+        parameters.forEach(p -> ws.add(p.getArray()));
+        List<NDArray> current = List.of();
+        if (momentum != 0f) {
+            long made = buffers.stream().filter(b -> b != null).count();
+            if (made == buffers.size()) {
+                current = buffers;
+            } else if (made != 0) {
+                return false; // a partly restored set of buffers: per parameter
+            }
+        }
+        if (!fused.ready(ws)) {
+            return false;
+        }
+        List<NDArray> after = fused.step(ws, current, lr);
+        if (momentum != 0f && current.isEmpty()) {
+            for (int i = 0; i < after.size(); i++) {
+                after.get(i).attach(ws.get(i).getManager());
+                buffers.set(i, after.get(i));
+            }
+        }
+        return true;
+    }
+
+    private void perParameterStep(float lr) {
         NDArray lrArray = null;
         try {
             for (int i = 0; i < parameters.size(); i++) {
@@ -54,7 +118,11 @@ public final class Sgd {
                 // parameter per step piles up in w's manager until the model closes.
                 try (NDArray g = w.getGradient()) {
                     update(i, w, g, lrArray);
-                    g.muli(EngineConstants.scalar(g, 0));
+                    if (w instanceof PtNDArray pt) {
+                        JniUtils.zeroGrad(pt);
+                    } else {
+                        zero(g);
+                    }
                 }
             }
         } finally {
@@ -62,6 +130,11 @@ public final class Sgd {
                 lrArray.close();
             }
         }
+    }
+
+    /** Sets g to 0, NaN included (a multiply by 0 would keep NaN). */
+    private static void zero(NDArray g) {
+        g.set(new NDIndex(), 0);
     }
 
     private void update(int i, NDArray w, NDArray g, NDArray lr) {
@@ -106,7 +179,7 @@ public final class Sgd {
             throw new IllegalStateException("the checkpoint has " + encoded.size() + " momentum buffers, the model "
                     + parameters.size() + " trainable parameters");
         }
-        close();
+        freeBuffers();
         for (int i = 0; i < parameters.size(); i++) {
             NDArray w = parameters.get(i).getArray();
             NDArray buf = encoded.get(i) == null ? null : w.getManager().decode(encoded.get(i));
@@ -118,9 +191,18 @@ public final class Sgd {
         }
     }
 
-    /** Frees the momentum buffers. */
-    public void close() {
+    private void freeBuffers() {
         buffers.stream().filter(b -> b != null).forEach(NDArray::close);
         buffers.clear();
+    }
+
+    /** Frees the momentum buffers (and the fused step's module). */
+    public void close() {
+        freeBuffers();
+        if (fused != null) {
+            fused.close();
+            fused = null;
+            fusedLoaded = false;
+        }
     }
 }
