@@ -20,9 +20,7 @@ import org.normlab.norm.EngineConstants;
  * DJL's own SGD folds the learning rate into the momentum buffer, which differs whenever the
  * learning rate changes. Weight decay applies to every trainable parameter (as the IEBN
  * authors' recipe). Gradients are zeroed (set to 0, so a NaN does not survive) after the step.
- * On the PyTorch engine the whole step is one engine call ({@link FusedSgd}, same ops, same
- * numbers); otherwise, and until every parameter has a gradient, it runs per parameter. Numbers
- * enter as engine arrays (see {@link EngineConstants}), never through DJL's NDArray-Number overloads.
+ * Numbers enter as engine arrays (see {@link EngineConstants}), never through DJL's NDArray-Number overloads.
  */
 public final class Sgd {
 
@@ -31,9 +29,6 @@ public final class Sgd {
     private final float momentum;
     private final float weightDecay;
     private final boolean nesterov;
-    private FusedSgd fused;
-    private boolean fusedLoaded;
-    private boolean lastStepFused;
 
     public Sgd(List<Parameter> trainable, double momentum, double weightDecay, boolean nesterov) {
         this.parameters.addAll(trainable);
@@ -45,62 +40,6 @@ public final class Sgd {
 
     /** Applies one step with learning rate {@code lr} and zeroes the gradients. */
     public void step(float lr) {
-        if (!parameters.isEmpty() && !fusedLoaded) {
-            fused = FusedSgd.load(parameters.get(0).getArray(), momentum, weightDecay, nesterov);
-            fusedLoaded = true;
-        }
-        lastStepFused = fused != null && fusedStep(lr);
-        if (!lastStepFused) {
-            perParameterStep(lr);
-        }
-    }
-
-    /** Whether the last step ran as one engine call (for tests and benchmarks). */
-    boolean lastStepFused() {
-        return lastStepFused;
-    }
-
-    /** Sets every gradient to zero without a step (after a step whose loss was not finite). */
-    public void zeroGradients() {
-        for (Parameter p : parameters) {
-            NDArray w = p.getArray();
-            if (w instanceof PtNDArray pt) {
-                JniUtils.zeroGrad(pt); // no gradient yet: nothing to do
-            } else {
-                try (NDArray g = w.getGradient()) {
-                    zero(g);
-                }
-            }
-        }
-    }
-
-    /** The step as one engine call; false (nothing done) when the fused path cannot take it. */
-    private boolean fusedStep(float lr) {
-        List<NDArray> ws = new ArrayList<>(parameters.size());
-        parameters.forEach(p -> ws.add(p.getArray()));
-        List<NDArray> current = List.of();
-        if (momentum != 0f) {
-            long made = buffers.stream().filter(b -> b != null).count();
-            if (made == buffers.size()) {
-                current = buffers;
-            } else if (made != 0) {
-                return false; // a partly restored set of buffers: per parameter
-            }
-        }
-        if (!fused.ready(ws)) {
-            return false;
-        }
-        List<NDArray> after = fused.step(ws, current, lr);
-        if (momentum != 0f && current.isEmpty()) {
-            for (int i = 0; i < after.size(); i++) {
-                after.get(i).attach(ws.get(i).getManager());
-                buffers.set(i, after.get(i));
-            }
-        }
-        return true;
-    }
-
-    private void perParameterStep(float lr) {
         NDArray lrArray = null;
         try {
             for (int i = 0; i < parameters.size(); i++) {
@@ -132,7 +71,21 @@ public final class Sgd {
         }
     }
 
-    /** Sets g to 0, NaN included (a multiply by 0 would keep NaN). */
+    /** Sets every gradient to zero without a step (after a step whose loss was not finite). */
+    public void zeroGradients() {
+        for (Parameter p : parameters) {
+            NDArray w = p.getArray();
+            if (w instanceof PtNDArray pt) {
+                JniUtils.zeroGrad(pt); // no gradient yet: nothing to do
+            } else {
+                try (NDArray g = w.getGradient()) {
+                    zero(g);
+                }
+            }
+        }
+    }
+
+    /** Sets g to 0, NaN included (a multiply by 0 would keep NaN); off PyTorch only (it makes a Java buffer). */
     private static void zero(NDArray g) {
         g.set(new NDIndex(), 0);
     }
@@ -179,7 +132,7 @@ public final class Sgd {
             throw new IllegalStateException("the checkpoint has " + encoded.size() + " momentum buffers, the model "
                     + parameters.size() + " trainable parameters");
         }
-        freeBuffers();
+        close();
         for (int i = 0; i < parameters.size(); i++) {
             NDArray w = parameters.get(i).getArray();
             NDArray buf = encoded.get(i) == null ? null : w.getManager().decode(encoded.get(i));
@@ -191,18 +144,9 @@ public final class Sgd {
         }
     }
 
-    private void freeBuffers() {
+    /** Frees the momentum buffers. */
+    public void close() {
         buffers.stream().filter(b -> b != null).forEach(NDArray::close);
         buffers.clear();
-    }
-
-    /** Frees the momentum buffers (and the fused step's module). */
-    public void close() {
-        freeBuffers();
-        if (fused != null) {
-            fused.close();
-            fused = null;
-            fusedLoaded = false;
-        }
     }
 }
