@@ -40,6 +40,8 @@ public final class StepBench {
     /** part=sgd: time the optimizer step alone (on the gradients the warm-up left, zeroed). */
     private static boolean sgdOnly;
     private static String property;
+    /** part=split: also print the forward (with loss) / backward / optimizer shares of the steps. */
+    private static boolean split;
 
     private StepBench() {}
 
@@ -54,6 +56,7 @@ public final class StepBench {
         boolean cpu = opts.getOrDefault("clock", "cpu").equals("cpu");
         property = opts.getOrDefault("ab", "normlab.bench.unused");
         sgdOnly = opts.getOrDefault("part", "step").equals("sgd");
+        split = opts.getOrDefault("part", "step").equals("split");
         NormRegistry registry = NormRegistry.load();
         System.out.printf("engine %s threads %s rounds %d steps %d clock %s%n", Engine.getInstance().getVersion(),
                 System.getProperty("ai.djl.pytorch.num_threads", "default"), rounds, steps, cpu ? "thread-cpu" : "wall");
@@ -96,6 +99,13 @@ public final class StepBench {
                     "RESULT norm=%s config=%s %s a_ms=%.2f b_ms=%.2f a_over_b=%.3f min=%.3f max=%.3f%n",
                     norm, config, property, median(ms[0]), median(ms[1]), median(ratio),
                     Arrays.stream(ratio).min().orElse(0), Arrays.stream(ratio).max().orElse(0));
+            if (split) {
+                for (Variant v : variants) {
+                    double total = v.parts[0] + v.parts[1] + v.parts[2];
+                    System.out.printf(Locale.ROOT, "SPLIT norm=%s config=%s variant=%s forward=%.1f%% backward=%.1f%% sgd=%.1f%%%n",
+                            norm, config, v.name, 100 * v.parts[0] / total, 100 * v.parts[1] / total, 100 * v.parts[2] / total);
+                }
+            }
             variants.forEach(Variant::close);
         }
     }
@@ -120,7 +130,7 @@ public final class StepBench {
 
         void build(NormRegistry registry, String norm, String model, int channels, Shape shape, NDManager parent) {
             NormFactory factory = registry.factory(norm, Map.of());
-            Block block = Models.build(Models.parse(model, 10, channels), factory, factory);
+            block = Models.build(Models.parse(model, 10, channels), factory, factory);
             manager = parent.newSubManager();
             block.initialize(manager, DataType.FLOAT32, shape);
             step = new TrainStep(block, manager, new CrossEntropy(0), 0.9, 5e-4, false);
@@ -140,7 +150,11 @@ public final class StepBench {
                     NDArray ys = y.duplicate();
                     xs.attach(scope);
                     ys.attach(scope);
-                    step.step(xs, ys, 0.01f);
+                    if (split) {
+                        splitStep(xs, ys, cpu);
+                    } else {
+                        step.step(xs, ys, 0.01f);
+                    }
                 }
             }
             long t1 = cpu ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
@@ -150,6 +164,36 @@ public final class StepBench {
                 System.setProperty(property, before);
             }
             return (t1 - t0) / 1e6 / steps;
+        }
+
+        final double[] parts = new double[3];
+        Block block;
+
+        /** TrainStep's step, its forward, backward and optimizer timed apart (same calls). */
+        void splitStep(NDArray x, NDArray y, boolean cpu) {
+            long t0 = now(cpu);
+            float loss;
+            try (ai.djl.training.GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                NDArray logits = block.forward(new ai.djl.training.ParameterStore(manager, false),
+                        new ai.djl.ndarray.NDList(x), true).singletonOrThrow();
+                NDArray l = step.loss().loss(logits, y);
+                l.getFloat(); // the forward has run
+                long t1 = now(cpu);
+                collector.backward(l);
+                loss = l.getFloat();
+                long t2 = now(cpu);
+                parts[0] += (t1 - t0) / 1e6;
+                parts[1] += (t2 - t1) / 1e6;
+            }
+            long t3 = now(cpu);
+            if (Float.isFinite(loss)) {
+                step.sgd().step(0.01f);
+            }
+            parts[2] += (now(cpu) - t3) / 1e6;
+        }
+
+        static long now(boolean cpu) {
+            return cpu ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
         }
 
         void close() {
