@@ -1,11 +1,14 @@
-"""Writes engine/src/main/resources/org/normlab/engine/fused-sgd.pt, the TorchScript module behind
-org.normlab.engine.FusedSgd: one engine call runs the whole SGD step over every parameter with the
-engine's multi-tensor (_foreach) ops, instead of ~9 JNI calls per parameter from Java.
+"""EXPERIMENT, NOT SHIPPED (issue 27, commit fead575, reverted in 02df440): a TorchScript module
+that ran the whole SGD step over every parameter in one engine call with the engine's
+multi-tensor (_foreach) ops. Bit for bit the per-parameter step, but no faster (whole training
+steps 0.97-0.99x, see BENCHMARKS.md): on the CPU the _foreach ops loop over the tensors, and the
+engine's per-op cost, not the JNI call, is what the per-parameter step pays. The flat buffers
+(bench/make_flat_sgd.py) are what shipped.
 
 The ops and their order are Sgd's per-parameter ones (torch.optim.SGD's rule, dampening 0), so
-the results are bit for bit the same (FusedSgdTest checks it). Every parameter must already have
-a gradient (FusedSgd checks that on the Java side). Run with Debian's torch 1.13:
-    /usr/bin/python3 bench/make_fused_sgd.py
+the results are bit for bit the same (FusedSgdTest in fead575 checked it). Every parameter must already have
+a gradient (FusedSgd checked that on the Java side). Run with Debian's torch 1.13:
+    /usr/bin/python3 bench/experiments/make_fused_sgd.py
 """
 import sys
 from typing import List
@@ -48,6 +51,6 @@ class FusedSgd(torch.nn.Module):
 
 
 if __name__ == "__main__":
-    out = sys.argv[1] if len(sys.argv) > 1 else "engine/src/main/resources/org/normlab/engine/fused-sgd.pt"
+    out = sys.argv[1] if len(sys.argv) > 1 else "/tmp/fused-sgd.pt"
     torch.jit.script(FusedSgd()).save(out)
     print("wrote", out, "with torch", torch.__version__)

@@ -60,6 +60,10 @@ public final class StepBench {
         NormRegistry registry = NormRegistry.load();
         System.out.printf("engine %s threads %s rounds %d steps %d clock %s%n", Engine.getInstance().getVersion(),
                 System.getProperty("ai.djl.pytorch.num_threads", "default"), rounds, steps, cpu ? "thread-cpu" : "wall");
+        if (opts.getOrDefault("part", "step").equals("first")) {
+            firstSteps(registry, opts);
+            return;
+        }
         for (String config : opts.getOrDefault("configs", "r20:1x16x16:16,r20:3x32x32:128").split(",")) {
             for (String norm : opts.getOrDefault("norms", "bn,iebn,gn,ln").split(",")) {
                 run(registry, norm, config, rounds, steps, cpu);
@@ -107,6 +111,47 @@ public final class StepBench {
                 }
             }
             variants.forEach(Variant::close);
+        }
+    }
+
+    /**
+     * part=first: the first {@code steps} training steps (wall clock) of a fresh model, then of a
+     * second fresh model of the same shape in the same process: the JVM's and the engine's
+     * one-time costs are the first model's excess over the second's (what a once-per-process
+     * warm-up would take off every later trial). One config, the norms in order.
+     */
+    private static void firstSteps(NormRegistry registry, Map<String, String> opts) {
+        int steps = Integer.parseInt(opts.getOrDefault("steps", "40"));
+        String config = opts.getOrDefault("configs", "r20:1x16x16:16").split(",")[0];
+        for (String norm : opts.getOrDefault("norms", "bn").split(",")) {
+            for (String which : new String[] {"first", "second"}) {
+                String[] parts = config.split(":");
+                String model = parts[0].equals("r20") ? "resnet20" : parts[0].equals("r8") ? "resnet8" : parts[0];
+                int[] chw = Arrays.stream(parts[1].split("x")).mapToInt(Integer::parseInt).toArray();
+                int batch = Integer.parseInt(parts[2]);
+                Shape shape = new Shape(batch, chw[0], chw[1], chw[2]);
+                long t0 = System.nanoTime();
+                try (NDManager manager = NDManager.newBaseManager()) {
+                    Variant v = new Variant(which, true);
+                    v.build(registry, norm, model, chw[0], shape, manager);
+                    NDArray x = manager.randomNormal(shape);
+                    NDArray y = manager.randomInteger(0, 10, new Shape(batch), DataType.INT64).toType(DataType.FLOAT32, false);
+                    double build = (System.nanoTime() - t0) / 1e6;
+                    double[] ms = new double[steps];
+                    for (int i = 0; i < steps; i++) {
+                        ms[i] = v.time(x, y, 1, false);
+                    }
+                    double steady = median(Arrays.copyOfRange(ms, steps / 2, steps));
+                    double excess = 0;
+                    for (double m : ms) {
+                        excess += m - steady;
+                    }
+                    System.out.printf(Locale.ROOT,
+                            "FIRST norm=%s config=%s model=%s build_ms=%.0f step1_ms=%.1f steps2to10_ms=%.1f steady_ms=%.1f excess_ms=%.0f%n",
+                            norm, config, which, build, ms[0], Arrays.stream(ms, 1, Math.min(10, steps)).sum(), steady, excess);
+                    v.close();
+                }
+            }
         }
     }
 
