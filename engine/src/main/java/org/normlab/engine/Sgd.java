@@ -36,6 +36,10 @@ public final class Sgd {
     private FlatParameters flat;
     /** The flat momentum buffer (buffers then holds views of it), or null. */
     private NDArray flatMomentum;
+    /** Flat steps since the binding was last verified in the engine. */
+    private int unverifiedSteps;
+    /** How often the engine verifies that nothing replaced a parameter's storage behind the binding. */
+    static final int VERIFY_EVERY = 50;
 
     public Sgd(List<Parameter> trainable, double momentum, double weightDecay, boolean nesterov) {
         this.parameters.addAll(trainable);
@@ -52,8 +56,10 @@ public final class Sgd {
         }
         if (flat == null) {
             flat = FlatParameters.bind(parameters);
+            unverifiedSteps = 0;
         }
         if (flat != null) {
+            verifyBinding();
             flatStep(lr);
         } else {
             perParameterStep(lr);
@@ -73,6 +79,22 @@ public final class Sgd {
             }
         }
         flat.zeroGradients();
+    }
+
+    /**
+     * Fails loudly when a parameter or gradient no longer views the flat buffers (its storage was
+     * replaced in place, as a checkpoint restore does, without {@link #restoreMomentum}): the steps
+     * since would have been lost on it. Checked every {@link #VERIFY_EVERY} steps (~600 engine ops).
+     */
+    private void verifyBinding() {
+        if (++unverifiedSteps < VERIFY_EVERY) {
+            return;
+        }
+        unverifiedSteps = 0;
+        if (!flat.bound()) {
+            throw new IllegalStateException("a trainable parameter's storage was replaced behind the optimizer's flat "
+                    + "buffers: after restoring parameters in place, call Sgd.restoreMomentum (ModelState.restore does)");
+        }
     }
 
     /** Makes {@code buffer} the flat momentum buffer and buffers its per-parameter views. */

@@ -2,6 +2,7 @@ package org.normlab.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -10,6 +11,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +97,53 @@ class FlatSgdTest {
             } else {
                 System.setProperty(FlatParameters.PROPERTY, before);
             }
+        }
+    }
+
+    @Test
+    void aParameterReplacedBehindTheBindingFailsLoudlyAndARestoreRebinds() {
+        for (boolean restored : new boolean[] {false, true}) {
+            try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+                NDArray w0 = manager.create(new float[] {1, 2, 3, 4}, new Shape(2, 2));
+                w0.setRequiresGradient(true);
+                Parameter w = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+                w.setArray(w0);
+                Sgd sgd = new Sgd(List.of(w), 0.9, 0, false);
+                backward(w0, new float[] {1, 1, 1, 1});
+                sgd.step(0.1f);
+                assertTrue(sgd.flatParameters() != null && sgd.flatParameters().bound(), "bound after the first step");
+                // what ModelState.restore does to each parameter: its storage replaced in place
+                try (NDArray value = manager.create(new float[] {5, 6, 7, 8}, new Shape(2, 2))) {
+                    w0.set(value.toByteBuffer());
+                }
+                if (restored) {
+                    sgd.restoreMomentum(sgd.momentumBuffers());
+                    for (int i = 0; i < Sgd.VERIFY_EVERY + 1; i++) {
+                        backward(w0, new float[] {0, 0, 0, 0});
+                        sgd.step(0f);
+                    }
+                    assertTrue(sgd.flatParameters().bound(), "rebound after the restore");
+                    assertArrayEquals(new float[] {5, 6, 7, 8}, w0.toFloatArray(), 0f, "the restored values, kept");
+                } else {
+                    IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+                        for (int i = 0; i < Sgd.VERIFY_EVERY; i++) {
+                            backward(w0, new float[] {1, 1, 1, 1});
+                            sgd.step(0.1f);
+                        }
+                    });
+                    assertTrue(e.getMessage().contains("restoreMomentum"), e.getMessage());
+                }
+                sgd.close();
+            }
+        }
+    }
+
+    /** Accumulates grad into w's gradient, as a training step's backward. */
+    private static void backward(NDArray w, float[] grad) {
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector();
+                NDManager scratch = w.getManager().newSubManager()) {
+            NDArray g = scratch.create(grad, w.getShape());
+            collector.backward(g.mul(w).sum());
         }
     }
 }
