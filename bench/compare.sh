@@ -4,13 +4,15 @@
 # One process per measurement, rounds interleaved, ratios with min/median/max: on a noisy
 # machine only ratios measured in one run count.
 #
-#   bench/compare.sh [ROUNDS] [CONFIG...]      CONFIG = model:CxHxW:batch, e.g. r20:3x32x32:128
+#   bench/compare.sh [ROUNDS] [CONFIG...]      CONFIG = model:CxHxW:batch[:warmup:iters], e.g. r20:3x32x32:128
 #   default: 5 rounds of r20:3x32x32:128 r20:1x28x28:128 r18:3x32x32:64
+#   (a config's own warmup:iters, e.g. r20:1x16x16:16:200:100, override WARMUP and ITERS for it)
 #
 # Environment: NORMS ("bn iebn"; any shipped norms, e.g. "bn gn ln in brn frn evonorm_b0 evonorm_s0"),
 # WARMUP (30: the JIT and the allocator settle), ITERS (20), PEER (path to pytorch_peer.py), PYTHON (/usr/bin/python3),
 # JAVA_OPTS (JVM options for NormLab). The peer runs twice per measurement: with glibc's malloc
-# defaults (pytorch) and with the settings the jar applies to itself (pytorch-tuned).
+# defaults (pytorch) and with the settings the jar applies to itself (pytorch-tuned);
+# PEER_VARIANTS ("pytorch pytorch-tuned") picks which.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar="$root/experiments/target/experiments.jar"
@@ -20,6 +22,7 @@ warmup=${WARMUP:-30}; iters=${ITERS:-20}
 python=${PYTHON:-/usr/bin/python3}
 peer=${PEER:-$root/bench/pytorch_peer.py}
 read -r -a norms <<< "${NORMS:-bn iebn}"
+read -r -a peer_variants <<< "${PEER_VARIANTS:-pytorch pytorch-tuned}"
 [ -f "$jar" ] || (cd "$root" && mvn -B -q package -DskipTests)
 
 have_peer=1
@@ -42,20 +45,21 @@ model_name() { case "$1" in r20) echo resnet20;; r18) echo resnet18;; *) echo "$
 
 for ((r = 1; r <= rounds; r++)); do
   for cfg in "${configs[@]}"; do
-    IFS=: read -r model shape batch <<< "$cfg"
+    IFS=: read -r model shape batch cfg_warmup cfg_iters <<< "$cfg"
+    w=${cfg_warmup:-$warmup}; n=${cfg_iters:-$iters}
     IFS=x read -r ch hw _ <<< "$shape"
     for norm in "${norms[@]}"; do
       for mode in train eval; do
         java ${JAVA_OPTS:-} -jar "$jar" bench --model "$(model_name "$model")" --norm "$norm" --batch "$batch" \
-            --input "$shape" --mode "$mode" --warmup "$warmup" --iters "$iters" 2>/dev/null \
+            --input "$shape" --mode "$mode" --warmup "$w" --iters "$n" 2>/dev/null \
           | awk -v c="$cfg" -v r="$r" -v e=normlab "$parse" >> "$results"
         if [ $have_peer -eq 1 ]; then
           # the peer twice: as Debian ships it (glibc defaults) and with the malloc settings the jar
           # applies to itself, so that the allocator is not what the ratio measures
-          for variant in pytorch pytorch-tuned; do
+          for variant in "${peer_variants[@]}"; do
             if [ $variant = pytorch ]; then prefix=(env); else prefix=(env "${tuned_malloc[@]}"); fi
             "${prefix[@]}" "$python" "$peer" model="$model" norm="$norm" batch="$batch" ch="$ch" hw="$hw" \
-                warmup="$warmup" iters="$iters" mode="$mode" threads=2 2>/dev/null \
+                warmup="$w" iters="$n" mode="$mode" threads=2 2>/dev/null \
               | awk -v c="$cfg" -v r="$r" -v e="$variant" "$parse" >> "$results"
           done
         fi

@@ -60,6 +60,8 @@ public final class TrainStep implements AutoCloseable {
         if (Float.isFinite(value)) {
             FaultInjection.point("train:optimizer");
             sgd.step(lr);
+        } else {
+            sgd.zeroGradients(); // else this step's NaN gradients would add into the next step's
         }
         return new Result(value, correct);
     }
