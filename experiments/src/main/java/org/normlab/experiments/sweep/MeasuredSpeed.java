@@ -16,9 +16,7 @@ import org.normlab.config.TrialConfig;
 import org.normlab.engine.CrossEntropy;
 import org.normlab.engine.TrainStep;
 import org.normlab.engine.assembly.DataFactory;
-import org.normlab.engine.assembly.ModelFactory;
 import org.normlab.engine.assembly.TrialAssembly;
-import org.normlab.norm.NormRegistry;
 
 /**
  * This machine's speed, measured for {@code --dry-run}: for each distinct network of a sweep
@@ -54,11 +52,6 @@ public final class MeasuredSpeed {
 
     public MeasuredSpeed(TrialAssembly assembly) {
         this.assembly = assembly;
-    }
-
-    /** Networks of these model families and norms; prefer {@link #MeasuredSpeed(TrialAssembly)}. */
-    public MeasuredSpeed(ModelFactory models, NormRegistry registry) {
-        this(TrialAssembly.withoutData(registry, models));
     }
 
     /** The measured times of the trial's network, measuring it if it is new. */

@@ -63,8 +63,8 @@ public final class CoreModule extends AbstractModule {
 
     /** {@code --dry-run}'s speed measurement: a fresh one (it keeps what it measured) each time. */
     @Provides
-    MeasuredSpeed measuredSpeed(ModelFactory models, NormRegistry registry) {
-        return new MeasuredSpeed(models, registry);
+    MeasuredSpeed measuredSpeed(TrialAssembly assembly) {
+        return new MeasuredSpeed(assembly);
     }
 
     private static ai.djl.nn.Block resnet(ModelFamily.Request r, org.normlab.norm.NormFactory body,
