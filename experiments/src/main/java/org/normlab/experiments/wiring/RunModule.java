@@ -24,10 +24,8 @@ final class RunModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(TrialLauncher.RunScope.class).toInstance(scope);
-        // The same as named strings, because engine's TrialRunner and TrialModule inject them so.
+        // The same as a named string, because engine's TrialRunner injects it so.
         bind(String.class).annotatedWith(Names.named("sweep")).toInstance(scope.sweepName());
-        bind(String.class).annotatedWith(Names.named("deviceOverride"))
-                .toInstance(scope.deviceOverride() == null ? "" : scope.deviceOverride());
         bind(ResultStore.class).toInstance(scope.store());
         bind(Progress.class).toInstance(scope.progress());
         Multibinder.newSetBinder(binder(), EpochListener.class).addBinding().toInstance(scope.progress());

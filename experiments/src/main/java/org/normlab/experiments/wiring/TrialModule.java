@@ -3,8 +3,8 @@ package org.normlab.experiments.wiring;
 import ai.djl.Device;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import org.normlab.experiments.sweep.TrialLauncher;
 import com.google.inject.Singleton;
-import com.google.inject.name.Named;
 import org.normlab.config.Trial;
 import org.normlab.engine.EvalPlan;
 import org.normlab.engine.LayerLog;
@@ -34,8 +34,9 @@ public final class TrialModule extends AbstractModule {
     }
 
     @Provides
-    Device device(@Named("deviceOverride") String override) {
-        return Devices.resolve(override.isEmpty() ? trial.config().device() : override);
+    Device device(TrialLauncher.RunScope run) {
+        String override = run.deviceOverride();
+        return Devices.resolve(override == null || override.isEmpty() ? trial.config().device() : override);
     }
 
     /** One set per trial: the model and layers.csv's names come from the same factories. */
