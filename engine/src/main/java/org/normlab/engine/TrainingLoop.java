@@ -17,11 +17,11 @@ import org.normlab.results.FaultInjection;
  * history row, with the training loss and accuracy averaged over the steps since the previous one.
  *
  * <p>Its state is its {@link LoopPosition}, the {@link PeriodTotals} since the last evaluation,
- * the best validation accuracy and whether an evaluation is under way. After every evaluation (and
- * every {@code checkpointEverySteps} steps) it hands a {@link Snapshot} of everything the rest of
- * the trial depends on to its {@link Checkpoints}; {@link #fit} given such a snapshot continues
- * from it, and the trial goes on exactly as if it had never stopped. On a {@link Stop} request it
- * finishes the step (or evaluation batch) under way, saves a snapshot and throws {@link Stopped}.
+ * the best validation accuracy and whether an evaluation is under way. Where {@link Checkpointing}
+ * says, it hands a {@link Snapshot} of everything the rest of the trial depends on to its {@link
+ * Checkpoints}; {@link #fit} given such a snapshot continues from it, and the trial goes on exactly
+ * as if it had never stopped. On a {@link Stop} request it finishes the step (or evaluation batch)
+ * under way, saves a snapshot and throws {@link Stopped}.
  */
 public final class TrainingLoop {
 
@@ -46,10 +46,8 @@ public final class TrainingLoop {
     private final TrainStep step;
     private final LrSchedule schedule;
     private final Budget budget;
-    private final long checkpointEverySteps;
     private final EpochListener listener;
-    private final Checkpoints checkpoints;
-    private final Stop stop;
+    private final Checkpointing checkpointing;
     private final StepListener stepListener;
     private final FinalEvaluation finalEvaluation;
     private final long seed;
@@ -63,8 +61,6 @@ public final class TrainingLoop {
     /** An evaluation is under way: a checkpoint saved now makes the resumed run evaluate first. */
     private boolean evaluationDue;
     private Integer divergedEpoch;
-    /** The checkpoint of the last evaluation, from which a stop during the final evaluations resumes. */
-    private String lastSaved;
 
     /**
      * @param seed the trial's seed, from which the engine is reseeded before every step
@@ -78,16 +74,14 @@ public final class TrainingLoop {
                 plan.momentum(), plan.weightDecay(), plan.nesterov());
         this.schedule = plan.schedule();
         this.budget = Budget.of(plan);
-        this.checkpointEverySteps = plan.checkpointEverySteps();
         this.listener = listener;
-        this.checkpoints = checkpoints;
-        this.stop = stop;
+        this.checkpointing = new Checkpointing(checkpoints, stop, plan.checkpointEverySteps(), this::snapshot);
         this.seed = seed;
         this.stepListener = stepListener;
         this.finalEvaluation = finalEvaluation;
         this.state = new ModelState(model, manager, step.sgd());
         // the epoch's training is in the snapshot; a resumed run evaluates again from the start
-        this.validation = new ValidationPass(manager, step, this::saveAndStopIfRequested);
+        this.validation = new ValidationPass(manager, step, checkpointing::stopIfRequested);
     }
 
     /**
@@ -101,7 +95,7 @@ public final class TrainingLoop {
                 restore(resume);
             }
             clock.restart();
-            saveAndStopIfRequested();
+            checkpointing.stopIfRequested();
             if (evaluationDue) {
                 evaluate(val); // the run stopped during this evaluation
             }
@@ -156,7 +150,7 @@ public final class TrainingLoop {
         return true;
     }
 
-    /** After a step: the evaluation the budget schedules, a requested stop, the periodic checkpoint. */
+    /** After a step: the evaluation the budget schedules, then a requested stop or a periodic checkpoint. */
     private void afterStep(BatchSource train, BatchSource val) {
         boolean evaluates = budget.evaluatesAfterStep(at.step());
         if (evaluates) {
@@ -170,12 +164,7 @@ public final class TrainingLoop {
                 return;
             }
         }
-        if (stop.requested()) {
-            throw new Stopped(stop, checkpoints.save(snapshot()));
-        }
-        if (!evaluates && checkpointEverySteps > 0 && at.step() % checkpointEverySteps == 0) {
-            checkpoints.save(snapshot());
-        }
+        checkpointing.afterStep(at.step(), evaluates);
     }
 
     /**
@@ -218,32 +207,15 @@ public final class TrainingLoop {
             at = at.nextEpoch();
         }
         clock.restart();
-        lastSaved = checkpoints.save(snapshot());
-        if (stop.requested()) {
-            throw new Stopped(stop, lastSaved);
-        }
+        checkpointing.afterEvaluation();
     }
 
-    /**
-     * The {@link FinalEvaluation} after the last step. A stop during it resumes from the state
-     * saved before it (whose installed statistics must not end up in a checkpoint).
-     */
+    /** The {@link FinalEvaluation} after the last step; a stop during it resumes from the state saved before it. */
     private Outcome finalEvaluations() {
-        String resumable = lastSaved != null ? lastSaved : checkpoints.save(snapshot());
-        ValidationPass pass = new ValidationPass(manager, step, () -> {
-            if (stop.requested()) {
-                throw new Stopped(stop, resumable);
-            }
-        });
+        ValidationPass pass = new ValidationPass(manager, step, checkpointing.finalEvaluations());
         int last = Math.max(0, at.epoch() - 1);
         Map<String, Double> finalEvals = finalEvaluation.evaluate(source -> pass.evaluate(source, last).accuracy());
         return new Outcome(history, null, at.step(), at.epoch(), finalEvals);
-    }
-
-    private void saveAndStopIfRequested() {
-        if (stop.requested()) {
-            throw new Stopped(stop, checkpoints.save(snapshot()));
-        }
     }
 
     private void restore(Snapshot resume) {
