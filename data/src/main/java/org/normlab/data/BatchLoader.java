@@ -1,18 +1,8 @@
 package org.normlab.data;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Feeds an {@link ImageSet} to a training or evaluation loop as DJL batches.
@@ -22,17 +12,13 @@ import java.util.concurrent.Future;
  * incomplete batch is left out). Random transforms of batch b of epoch e draw from a generator
  * seeded with (seed, e, b), so a run is reproducible whether or not prefetching is on.
  *
- * <p>Memory: the loader owns one direct buffer for x and one for y, reused for every batch, so
- * memory stays flat. DJL's PyTorch engine aliases a direct buffer when it creates an array from
- * it ({@code torch::from_blob}, no copy), which would let the next batch overwrite an array
- * still in use; so each batch's arrays are copied out of the buffers at once ({@code
- * duplicate()}, memory owned by libtorch) and the aliasing arrays closed. Who closes what: the
- * loader creates a sub-manager of the caller's manager per batch, puts x and y in it and closes
- * it when the consumer returns; the caller closes its own manager and the loader ({@link
+ * <p>Memory: the loader reuses one set of {@link BatchBuffers} for every batch. Who closes what:
+ * the loader creates a sub-manager of the caller's manager per batch, puts x and y in it and
+ * closes it when the consumer returns; the caller closes its own manager and the loader ({@link
  * #close}, which stops the prefetch thread).
  *
- * <p>With prefetch on, one background thread transforms the next batch while the consumer
- * works on the current one. Not thread-safe: one epoch at a time.
+ * <p>With prefetch on, one background thread ({@link Prefetch}) transforms the next batch while
+ * the consumer works on the current one. Not thread-safe: one epoch at a time.
  */
 public final class BatchLoader implements AutoCloseable {
 
@@ -43,13 +29,9 @@ public final class BatchLoader implements AutoCloseable {
     private final TransformPipeline pipeline;
     private final long seed;
     private final ImageShape outputShape;
-    private final ByteBuffer xBytes;
-    private final FloatBuffer xFloats;
-    private final ByteBuffer yBytes;
-    private final FloatBuffer yFloats;
-    private final FloatBatch staging = new FloatBatch();
-    private final ExecutorService prefetcher;
-    private Future<?> pending;
+    private final BatchBuffers buffers;
+    /** Null when prefetch is off. */
+    private final Prefetch prefetch;
 
     private BatchLoader(Builder b) {
         this.set = b.set;
@@ -59,16 +41,8 @@ public final class BatchLoader implements AutoCloseable {
         this.pipeline = b.pipeline;
         this.seed = b.seed;
         this.outputShape = pipeline.outputShape(set.shape());
-        this.xBytes = ByteBuffer.allocateDirect(Math.multiplyExact(batchSize * 4, outputShape.size()))
-                .order(ByteOrder.nativeOrder());
-        this.xFloats = xBytes.asFloatBuffer();
-        this.yBytes = ByteBuffer.allocateDirect(batchSize * 4).order(ByteOrder.nativeOrder());
-        this.yFloats = yBytes.asFloatBuffer();
-        this.prefetcher = b.prefetch ? Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "batch-prefetch");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.buffers = new BatchBuffers(set, outputShape, batchSize);
+        this.prefetch = b.prefetch ? new Prefetch() : null;
     }
 
     /** A loader over {@code set}; set at least {@link Builder#batchSize}. */
@@ -116,32 +90,40 @@ public final class BatchLoader implements AutoCloseable {
      *     the batch's device)
      */
     public void forEachBatch(NDManager manager, int epoch, BatchConsumer consumer) {
+        forEachBatch(manager, epoch, 0, numBatches(), consumer);
+    }
+
+    /**
+     * Batches {@code from} to {@code to - 1} of {@code epoch} alone, exactly as {@link
+     * #forEachBatch(NDManager, int, BatchConsumer)} hands them over; the epoch's other batches are
+     * not made (a training loop resuming in the middle of an epoch, or ending there).
+     *
+     * @throws DatasetException when the range is not within the epoch's batches
+     */
+    public void forEachBatch(NDManager manager, int epoch, int from, int to, BatchConsumer consumer) {
+        if (from < 0 || from > to || to > numBatches()) {
+            throw new DatasetException("batches " + from + " to " + (to - 1) + " are not within an epoch's batches 0 to "
+                    + (numBatches() - 1));
+        }
         awaitPending();
         int[] order = order(epoch);
-        int batches = numBatches();
-        int values = outputShape.size();
         try {
-            if (prefetcher != null && batches > 0) {
-                pending = prefetcher.submit(() -> prepare(order, epoch, 0));
+            if (prefetch != null && from < to) {
+                prefetch.submit(() -> prepare(order, epoch, from));
             }
-            for (int b = 0; b < batches; b++) {
-                if (prefetcher != null) {
-                    awaitPending();
+            for (int b = from; b < to; b++) {
+                if (prefetch != null) {
+                    prefetch.await();
                 } else {
                     prepare(order, epoch, b);
                 }
-                int from = b * batchSize;
-                int count = Math.min(batchSize, order.length - from);
-                int[] indices = Arrays.copyOfRange(order, from, from + count);
-                int[] labels = new int[count];
-                int[] components = new int[count];
-                stage(indices, labels, components, values);
-                if (prefetcher != null && b + 1 < batches) {
+                BatchBuffers.Staged staged = buffers.stage(b, indices(order, b));
+                if (prefetch != null && b + 1 < to) {
                     int next = b + 1;
-                    pending = prefetcher.submit(() -> prepare(order, epoch, next));
+                    prefetch.submit(() -> prepare(order, epoch, next));
                 }
                 try (NDManager batchManager = manager.newSubManager()) {
-                    consumer.accept(toBatch(batchManager, b, indices, labels, components, values));
+                    consumer.accept(buffers.toBatch(batchManager, staged));
                 }
             }
         } finally {
@@ -158,7 +140,7 @@ public final class BatchLoader implements AutoCloseable {
      * @throws DatasetException when b is not a batch of an epoch, or prefetch is on
      */
     public Batch batch(NDManager manager, int epoch, int b) {
-        if (prefetcher != null) {
+        if (prefetch != null) {
             throw new DatasetException("batch(epoch, b) needs a loader without prefetch");
         }
         if (b < 0 || b >= numBatches()) {
@@ -166,79 +148,34 @@ public final class BatchLoader implements AutoCloseable {
         }
         int[] order = order(epoch);
         prepare(order, epoch, b);
+        return buffers.toBatch(manager, buffers.stage(b, indices(order, b)));
+    }
+
+    /** The set's indices of the images of batch {@code b}, in the epoch's order. */
+    private int[] indices(int[] order, int b) {
         int from = b * batchSize;
-        int count = Math.min(batchSize, order.length - from);
-        int[] indices = Arrays.copyOfRange(order, from, from + count);
-        int[] labels = new int[count];
-        int[] components = new int[count];
-        int values = outputShape.size();
-        stage(indices, labels, components, values);
-        return toBatch(manager, b, indices, labels, components, values);
+        return Arrays.copyOfRange(order, from, from + Math.min(batchSize, order.length - from));
     }
 
-    /** Moves the staged images and their labels into the direct buffers. */
-    private void stage(int[] indices, int[] labels, int[] components, int values) {
-        xFloats.clear();
-        xFloats.put(staging.data(), 0, indices.length * values);
-        yFloats.clear();
-        for (int k = 0; k < indices.length; k++) {
-            labels[k] = set.label(indices[k]);
-            components[k] = set.component(indices[k]);
-            yFloats.put(labels[k]);
-        }
-    }
-
-    /** The buffers' contents as a batch whose arrays belong to {@code manager}. */
-    private Batch toBatch(NDManager manager, int b, int[] indices, int[] labels, int[] components, int values) {
-        int count = indices.length;
-        NDArray x = copyOf(manager, xBytes, count * values * 4,
-                new Shape(count, outputShape.channels(), outputShape.height(), outputShape.width()));
-        NDArray y = copyOf(manager, yBytes, count * 4, new Shape(count));
-        return new Batch(b, x, y, labels, components, indices);
-    }
-
-    /** An array owning a copy of the buffer's first {@code bytes} bytes. */
-    private static NDArray copyOf(NDManager manager, ByteBuffer buffer, int bytes, Shape shape) {
-        buffer.position(0).limit(bytes);
-        try (NDArray alias = manager.create(buffer, shape, DataType.FLOAT32)) {
-            return alias.duplicate();
-        } finally {
-            buffer.clear();
-        }
-    }
-
+    /** Transforms batch {@code b}'s images into the staging area, with the batch's own random numbers. */
     private void prepare(int[] order, int epoch, int b) {
         int from = b * batchSize;
         int count = Math.min(batchSize, order.length - from);
         SplittableRandom random = new SplittableRandom(Seeds.mix(seed, epoch, b, 0x7A));
-        pipeline.apply(set, order, from, count, staging, random);
+        pipeline.apply(set, order, from, count, buffers.staging(), random);
     }
 
     private void awaitPending() {
-        if (pending == null) {
-            return;
-        }
-        Future<?> f = pending;
-        pending = null;
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DatasetException("interrupted while waiting for the next batch", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new DatasetException("preparing a batch failed: " + cause, cause);
+        if (prefetch != null) {
+            prefetch.await();
         }
     }
 
     /** Stops the prefetch thread. The direct buffers are freed when the loader is collected. */
     @Override
     public void close() {
-        if (prefetcher != null) {
-            prefetcher.shutdownNow();
+        if (prefetch != null) {
+            prefetch.close();
         }
     }
 

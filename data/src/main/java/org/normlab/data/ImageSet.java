@@ -12,9 +12,10 @@ import java.util.List;
  * values (CIFAR-10 at 32x32 holds 153.6 M); upscaling for a model happens per batch in the
  * {@link TransformPipeline}, not here.
  *
- * <p>Why about 300 lines: this class is the value, its invariants and some thirty one-line
- * accessors; the logic behind them lives elsewhere: sampling in {@link StratifiedSampling},
- * channel statistics in {@link ChannelStatistics}, channel and size changes in {@link ImageOps}.
+ * <p>This class is the value, its invariants and some thirty one-line accessors; the logic behind
+ * them lives elsewhere: the components of a mix in {@link ImageComponents}, sampling in {@link
+ * StratifiedSampling}, channel statistics in {@link ChannelStatistics}, channel and size changes
+ * in {@link ImageOps}.
  */
 public final class ImageSet {
 
@@ -24,12 +25,12 @@ public final class ImageSet {
     private final int[] labels;
     private final int numClasses;
     private final List<String> classNames;
-    private final byte[] components;
-    private final List<String> componentNames;
+    /** Null for a plain set. */
+    private final ImageComponents components;
 
     private ImageSet(
             String name, ImageShape shape, byte[] pixels, int[] labels, int numClasses,
-            List<String> classNames, byte[] components, List<String> componentNames) {
+            List<String> classNames, ImageComponents components) {
         this.name = name;
         this.shape = shape;
         this.pixels = pixels;
@@ -37,7 +38,6 @@ public final class ImageSet {
         this.numClasses = numClasses;
         this.classNames = classNames;
         this.components = components;
-        this.componentNames = componentNames;
     }
 
     /**
@@ -61,11 +61,11 @@ public final class ImageSet {
         for (int i = 0; i < labels.length; i++) {
             checkIndex(name, "label", labels[i], i, numClasses);
         }
-        return new ImageSet(name, shape, pixels, labels, numClasses, List.of(), null, List.of());
+        return new ImageSet(name, shape, pixels, labels, numClasses, List.of(), null);
     }
 
     /** A label or component index of one image must lie in [0, bound). */
-    private static void checkIndex(String set, String what, int value, int image, int bound) {
+    static void checkIndex(String set, String what, int value, int image, int bound) {
         if (value < 0 || value >= bound) {
             throw new DatasetException(
                     String.format("%s: %s %d of image %d is outside [0, %d)", set, what, value, image, bound));
@@ -80,9 +80,7 @@ public final class ImageSet {
                             "%s: %d class names given for %d classes",
                             name, names.size(), numClasses));
         }
-        return new ImageSet(
-                name, shape, pixels, labels, numClasses, List.copyOf(names), components,
-                componentNames);
+        return new ImageSet(name, shape, pixels, labels, numClasses, List.copyOf(names), components);
     }
 
     /**
@@ -90,29 +88,13 @@ public final class ImageSet {
      * The array is taken over, not copied.
      */
     public ImageSet withComponents(byte[] componentOfImage, List<String> names) {
-        if (componentOfImage.length != labels.length) {
-            throw new DatasetException(
-                    String.format(
-                            "%s: %d component indices given for %d images",
-                            name, componentOfImage.length, labels.length));
-        }
-        if (names.isEmpty() || names.size() > Byte.MAX_VALUE) {
-            throw new DatasetException(
-                    name + ": between 1 and 127 component names are allowed, got " + names.size());
-        }
-        for (int i = 0; i < componentOfImage.length; i++) {
-            checkIndex(name, "component", componentOfImage[i], i, names.size());
-        }
-        return new ImageSet(
-                name, shape, pixels, labels, numClasses, classNames, componentOfImage,
-                List.copyOf(names));
+        return new ImageSet(name, shape, pixels, labels, numClasses, classNames,
+                ImageComponents.of(name, componentOfImage, names, labels.length));
     }
 
     /** This set under another name. */
     public ImageSet named(String newName) {
-        return new ImageSet(
-                newName, shape, pixels, labels, numClasses, classNames, components,
-                componentNames);
+        return new ImageSet(newName, shape, pixels, labels, numClasses, classNames, components);
     }
 
     public String name() {
@@ -160,17 +142,17 @@ public final class ImageSet {
 
     /** The component image {@code index} came from; 0 when the set has no components. */
     public int component(int index) {
-        return components == null ? 0 : components[index];
+        return components == null ? 0 : components.of(index);
     }
 
     /** The number of components: 1 for a plain set. */
     public int numComponents() {
-        return components == null ? 1 : componentNames.size();
+        return components == null ? 1 : components.names().size();
     }
 
     /** One name per component; for a plain set, the set's own name. */
     public List<String> componentNames() {
-        return components == null ? List.of(name) : componentNames;
+        return components == null ? List.of(name) : components.names();
     }
 
     /** True when the images carry component indices (a mixed dataset). */
@@ -201,11 +183,7 @@ public final class ImageSet {
 
     /** Images per component. */
     public int[] componentCounts() {
-        int[] counts = new int[numComponents()];
-        for (int i = 0; i < labels.length; i++) {
-            counts[component(i)]++;
-        }
-        return counts;
+        return components == null ? new int[] {labels.length} : components.counts();
     }
 
     /** Mean of each channel over all pixels, in [0, 1] (for a {@link Transforms#normalize}). */
@@ -226,7 +204,6 @@ public final class ImageSet {
         int n = shape.size();
         byte[] px = new byte[Math.multiplyExact(indices.length, n)];
         int[] lb = new int[indices.length];
-        byte[] comp = components == null ? null : new byte[indices.length];
         for (int k = 0; k < indices.length; k++) {
             int i = indices[k];
             if (i < 0 || i >= labels.length) {
@@ -236,11 +213,9 @@ public final class ImageSet {
             }
             System.arraycopy(pixels, i * n, px, k * n, n);
             lb[k] = labels[i];
-            if (comp != null) {
-                comp[k] = components[i];
-            }
         }
-        return new ImageSet(name, shape, px, lb, numClasses, classNames, comp, componentNames);
+        return new ImageSet(name, shape, px, lb, numClasses, classNames,
+                components == null ? null : components.select(indices));
     }
 
     /**
@@ -290,7 +265,7 @@ public final class ImageSet {
 
     /** The component of each image, shared; null for a plain set. */
     byte[] componentArray() {
-        return components;
+        return components == null ? null : components.array();
     }
 
     /** A set with the same labels, classes and components but other pixels of another shape. */
@@ -298,9 +273,7 @@ public final class ImageSet {
         if (newPixels.length != (long) labels.length * newShape.size()) {
             throw new IllegalArgumentException("pixel count does not match the new shape");
         }
-        return new ImageSet(
-                name, newShape, newPixels, labels, numClasses, classNames, components,
-                componentNames);
+        return new ImageSet(name, newShape, newPixels, labels, numClasses, classNames, components);
     }
 
     @Override
@@ -308,6 +281,6 @@ public final class ImageSet {
         return String.format(
                 "%s: %d images %s, %d classes%s",
                 name, size(), shape, numClasses,
-                components == null ? "" : ", components " + componentNames);
+                components == null ? "" : ", components " + components.names());
     }
 }

@@ -166,6 +166,34 @@ class BatchLoaderTest {
     }
 
     @Test
+    void aRangeOfBatchesEqualsThoseBatchesOfTheEpoch() {
+        ImageSet set = synthetic(70, new ImageShape(3, 12, 12));
+        TransformPipeline p = TransformPipeline.of(Transforms.randomCrop(2), Transforms.horizontalFlip(0.5));
+        for (boolean prefetch : new boolean[] {false, true}) {
+            try (BatchLoader whole = BatchLoader.builder(set).batchSize(16).shuffle(true).pipeline(p).seed(4).build();
+                    BatchLoader part = BatchLoader.builder(set).batchSize(16).shuffle(true).pipeline(p).seed(4)
+                            .prefetch(prefetch).build()) {
+                List<Seen> epoch = epoch(whole, 2);
+                List<Batch> none = new ArrayList<>();
+                part.forEachBatch(manager, 2, 3, 3, none::add);
+                assertEquals(0, none.size(), "an empty range");
+                List<float[]> x = new ArrayList<>();
+                List<Integer> index = new ArrayList<>();
+                part.forEachBatch(manager, 2, 1, 4, b -> {
+                    x.add(b.x().toFloatArray());
+                    index.add(b.index());
+                });
+                assertEquals(List.of(1, 2, 3), index, "prefetch " + prefetch);
+                for (int i = 0; i < 3; i++) {
+                    assertArrayEquals(epoch.get(1 + i).x(), x.get(i), "batch " + (1 + i) + ", prefetch " + prefetch);
+                }
+                assertTrue(assertThrows(DatasetException.class, () -> part.forEachBatch(manager, 0, 2, 6, b -> {}))
+                        .getMessage().contains("batches 2 to 5 are not within an epoch's batches 0 to 4"));
+            }
+        }
+    }
+
+    @Test
     void componentsComeAlong() {
         ImageSet set = synthetic(20, new ImageShape(1, 2, 2));
         byte[] comp = new byte[20];

@@ -23,6 +23,23 @@ public interface BatchSource {
     void forEachBatch(NDManager manager, int epoch, Consumer consumer);
 
     /**
+     * Calls {@code consumer} with batches {@code from} to {@code to - 1} of {@code epoch}, with
+     * their numbers, exactly as {@link #forEachBatch} hands them over (so that a loop can start
+     * in the middle of an epoch, and end there, without an exception). This default still makes
+     * the epoch's other batches and passes them over; a source that can make batches alone
+     * overrides it.
+     */
+    default void forEachBatch(NDManager manager, int epoch, int from, int to, NumberedConsumer consumer) {
+        int[] next = {0};
+        forEachBatch(manager, epoch, (x, y, components) -> {
+            int batch = next[0]++;
+            if (batch >= from && batch < to) {
+                consumer.accept(batch, x, y, components);
+            }
+        });
+    }
+
+    /**
      * The images x of batch {@code batch} of {@code epoch} alone, exactly as {@link #forEachBatch}
      * hands them over, owned by {@code manager}; callable while an epoch is under way (for
      * log.layers.batch_noise's other images). Sources that cannot do it say so.
@@ -37,5 +54,11 @@ public interface BatchSource {
     @FunctionalInterface
     interface Consumer {
         void accept(NDArray x, NDArray y, int[] components);
+    }
+
+    /** Receives one batch and its number in the epoch (from 0). */
+    @FunctionalInterface
+    interface NumberedConsumer {
+        void accept(int batch, NDArray x, NDArray y, int[] components);
     }
 }

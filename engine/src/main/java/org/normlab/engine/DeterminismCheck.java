@@ -3,19 +3,14 @@ package org.normlab.engine;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -27,7 +22,8 @@ import org.normlab.norm.NormFactory;
 /**
  * Trains one step of a small ResNet twice from the same start and compares every tensor bit for
  * bit: the initial parameters, the logits, the loss, every gradient, and every parameter and
- * running statistic after the SGD update. On a sound engine the two runs agree exactly at any
+ * running statistic after the SGD update. The step is the trials' own {@link TrainStep}, watched
+ * through its {@link TrainStep.Observer}. On a sound engine the two runs agree exactly at any
  * thread count; they did not on AVX-512 with a convolution oneDNN computes wrongly
  * (docs/DETERMINISM.md), which is what {@code doctor --determinism} looks for on a new machine.
  */
@@ -97,24 +93,14 @@ public final class DeterminismCheck {
             record(out, "initial ", model, false);
             NDArray x = images(manager);
             NDArray y = labels(manager);
-            List<Parameter> trainable = new ArrayList<>();
-            model.getParameters().forEach(p -> {
-                if (p.getValue().requiresGradient()) {
-                    trainable.add(p.getValue());
-                }
-            });
-            Sgd sgd = new Sgd(trainable, 0.9, 5e-4, false);
-            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                NDArray logits = model.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow();
-                NDArray loss = new CrossEntropy(0).loss(logits, y);
-                collector.backward(loss);
-                out.put("logits", logits.toFloatArray());
-                out.put("loss", loss.toFloatArray());
+            try (TrainStep step = new TrainStep(model, manager, new CrossEntropy(0), 0.9, 5e-4, false)) {
+                step.observedBy((logits, loss) -> {
+                    out.put("logits", logits.toFloatArray());
+                    out.put("loss", loss.toFloatArray());
+                    record(out, "gradient of ", model, true);
+                }).step(x, y, 0.1f);
+                record(out, "after the step ", model, false);
             }
-            record(out, "gradient of ", model, true);
-            sgd.step(0.1f);
-            record(out, "after the step ", model, false);
-            sgd.close();
         }
         return out;
     }

@@ -1,48 +1,23 @@
 package org.normlab.engine;
 
 /**
- * Where a {@link TrainingLoop} is (epoch, batch within the epoch, step) and what the training
- * steps since the last evaluation add up to ({@code images} is also the epoch's progress in epoch
- * budgets, where the two coincide). Mutable: the loop advances it step by step; a
- * {@link Snapshot.Position} is its saved form.
+ * Where a {@link TrainingLoop} is: the 0-based epoch under way, the training batches of it done,
+ * and the optimizer steps done in the whole trial.
  */
-final class LoopPosition {
-    int epoch;
-    int batch;
-    long step;
-    double lossTimesN;
-    double correct;
-    double images;
-    float lastLr;
-    double bestAcc = -1;
-    boolean evaluationDue;
+record LoopPosition(int epoch, int batch, long step) {
 
-    void nextEpoch() {
-        epoch++;
-        batch = 0;
+    static final LoopPosition START = new LoopPosition(0, 0, 0);
+
+    static LoopPosition of(Snapshot.Position saved) {
+        return new LoopPosition(saved.epoch(), saved.batch(), saved.step());
     }
 
-    void nextPeriod() {
-        lossTimesN = 0;
-        correct = 0;
-        images = 0;
+    /** One more batch of the epoch trained, one more optimizer step. */
+    LoopPosition afterStep() {
+        return new LoopPosition(epoch, batch + 1, step + 1);
     }
 
-    Snapshot.Position saved() {
-        return new Snapshot.Position(epoch, batch, step, lossTimesN, correct, images, lastLr, bestAcc, evaluationDue);
-    }
-
-    static LoopPosition of(Snapshot.Position p) {
-        LoopPosition c = new LoopPosition();
-        c.epoch = p.epoch();
-        c.batch = p.batch();
-        c.step = p.step();
-        c.lossTimesN = p.lossTimesN();
-        c.correct = p.correct();
-        c.images = p.images();
-        c.lastLr = p.lastLr();
-        c.bestAcc = p.bestValAcc();
-        c.evaluationDue = p.evaluationDue();
-        return c;
+    LoopPosition nextEpoch() {
+        return new LoopPosition(epoch + 1, 0, step);
     }
 }

@@ -28,6 +28,11 @@ public final class Progress implements EpochListener {
         out.printf(Locale.ROOT, "trial %d/%d %s already %s, skipped%n", number, total, id, status);
     }
 
+    /** A line of its own about the trial under way (where it resumes from), as it is. */
+    public void line(String text) {
+        out.println(text);
+    }
+
     /** A one-line note about the run (an eval or log setting that does not apply to a norm). */
     public void note(String line) {
         out.printf(Locale.ROOT, "%snote: %s%n", terminal ? "\r" : "", line);

@@ -6,11 +6,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A request to stop the run (SIGTERM or SIGINT): set from a signal handler, read by the training
  * loop between steps, so that no native call is interrupted. The loop finishes its step, saves a
- * resumable checkpoint and throws {@link Stopped}.
+ * resumable checkpoint and throws {@link Stopped}. The CLI makes one for the process and passes it
+ * on (the composition root binds it for {@link TrialRunner}).
  */
 public final class Stop {
 
-    /** This process's request; the CLI's signal handlers set it. */
+    /**
+     * The CLI's one request, while experiments' sweep runners (InThisProcess, InWorkerProcesses)
+     * still read it here instead of being handed it.
+     *
+     * @deprecated pass the CLI's Stop instead; to be removed once the sweep runners are handed it
+     */
+    @Deprecated
     public static final Stop PROCESS = new Stop();
 
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();

@@ -21,11 +21,22 @@ public final class TrainStep implements AutoCloseable {
     /** The step's loss and how many samples it got right. */
     public record Result(float loss, long correct) {}
 
+    /**
+     * Sees what a step computed once its gradients are in the parameters, before the optimizer
+     * uses them (doctor --determinism compares it between two runs). The arrays are the step's
+     * own: read them, do not keep them.
+     */
+    @FunctionalInterface
+    public interface Observer {
+        void beforeUpdate(NDArray logits, NDArray loss);
+    }
+
     private final Block model;
     private final NDManager manager;
     private final ParameterStore store;
     private final CrossEntropy loss;
     private final Sgd sgd;
+    private Observer observer = (logits, loss) -> {};
 
     public TrainStep(Block model, NDManager manager, CrossEntropy loss, double momentum, double weightDecay, boolean nesterov) {
         this.model = model;
@@ -54,6 +65,7 @@ public final class TrainStep implements AutoCloseable {
             NDArray l = loss.loss(logits, y);
             FaultInjection.point("train:backward");
             collector.backward(l);
+            observer.beforeUpdate(logits, l);
             value = l.getFloat();
             correct = correct(logits, y);
         }
@@ -64,6 +76,12 @@ public final class TrainStep implements AutoCloseable {
             sgd.zeroGradients(); // else this step's NaN gradients would add into the next step's
         }
         return new Result(value, correct);
+    }
+
+    /** Lets {@code observer} see every step from now on. */
+    public TrainStep observedBy(Observer observer) {
+        this.observer = observer;
+        return this;
     }
 
     /** The model's predicted classes for x, in eval mode. */

@@ -1,6 +1,7 @@
 package org.normlab.engine;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import java.util.ArrayList;
@@ -9,18 +10,18 @@ import java.util.Map;
 import org.normlab.results.FaultInjection;
 
 /**
- * The training loop of one trial: SGD on the train batches and evaluations, for {@code epochs}
- * epochs (an evaluation after each) or for exactly {@code steps} optimizer steps (the data cycling
- * through epochs; an evaluation every {@code evalEverySteps} steps and at the end). It sees only
- * plain values: an initialized block, batch sources and a {@link TrainingPlan}. Stops early, as
- * diverged, when a loss is not finite. Each evaluation is one history row, with the training
- * loss and accuracy averaged over the steps since the previous one.
+ * The training loop of one trial: SGD on the train batches and evaluations, for as long as its
+ * {@link Budget} says (epochs, an evaluation after each, or exactly so many optimizer steps, an
+ * evaluation every so many). It sees only plain values: an initialized block, batch sources and a
+ * {@link TrainingPlan}. Stops early, as diverged, when a loss is not finite. Each evaluation is one
+ * history row, with the training loss and accuracy averaged over the steps since the previous one.
  *
- * <p>Its position is (epoch, batch within the epoch, step). After every evaluation (and every
- * {@code checkpointEverySteps} steps) it hands a {@link Snapshot} of everything the rest of the
- * trial depends on to its {@link Checkpoints}; {@link #fit} given such a snapshot continues from
- * it, and the trial goes on exactly as if it had never stopped. On a {@link Stop} request it
- * finishes the step (or evaluation batch) under way, saves a snapshot and throws {@link Stopped}.
+ * <p>Its state is its {@link LoopPosition}, the {@link PeriodTotals} since the last evaluation,
+ * the best validation accuracy and whether an evaluation is under way. Where {@link Checkpointing}
+ * says, it hands a {@link Snapshot} of everything the rest of the trial depends on to its {@link
+ * Checkpoints}; {@link #fit} given such a snapshot continues from it, and the trial goes on exactly
+ * as if it had never stopped. On a {@link Stop} request it finishes the step (or evaluation batch)
+ * under way, saves a snapshot and throws {@link Stopped}.
  */
 public final class TrainingLoop {
 
@@ -41,39 +42,25 @@ public final class TrainingLoop {
         String save(Snapshot snapshot);
     }
 
-    /** Ends an epoch early: the {@code steps} budget is spent, or the trial diverged (control flow, no stack trace). */
-    private static final class EpochEnds extends RuntimeException {
-        EpochEnds() {
-            super(null, null, false, false);
-        }
-    }
-
     private final NDManager manager;
     private final TrainStep step;
     private final LrSchedule schedule;
-    private final int epochs;
-    private final Long steps;
-    private final long evalEverySteps;
-    private final long checkpointEverySteps;
+    private final Budget budget;
     private final EpochListener listener;
-    private final Checkpoints checkpoints;
-    private final Stop stop;
+    private final Checkpointing checkpointing;
     private final StepListener stepListener;
     private final FinalEvaluation finalEvaluation;
     private final long seed;
     private final ModelState state;
     private final ValidationPass validation;
+    private final PeriodClock clock = new PeriodClock();
     private final List<EpochMetrics> history = new ArrayList<>();
-    private LoopPosition at = new LoopPosition();
+    private LoopPosition at = LoopPosition.START;
+    private PeriodTotals period = PeriodTotals.NONE;
+    private double bestValAcc = -1;
+    /** An evaluation is under way: a checkpoint saved now makes the resumed run evaluate first. */
+    private boolean evaluationDue;
     private Integer divergedEpoch;
-    private long periodStart;
-    private double periodTrainSeconds;
-    /** When the current period's training time started counting (the epoch's start, or the last evaluation's end). */
-    private long trainingSince;
-    /** Batches the current epoch has delivered, the skipped ones included. */
-    private int batchesDelivered;
-    private String lastSaved;
-    private boolean finalPhase;
 
     /**
      * @param seed the trial's seed, from which the engine is reseeded before every step
@@ -82,23 +69,19 @@ public final class TrainingLoop {
      */
     public TrainingLoop(Block model, NDManager manager, TrainingPlan plan, EpochListener listener,
             Checkpoints checkpoints, Stop stop, long seed, StepListener stepListener, FinalEvaluation finalEvaluation) {
-        this.stepListener = stepListener;
-        this.finalEvaluation = finalEvaluation;
         this.manager = manager;
         this.step = new TrainStep(model, manager, new CrossEntropy(plan.labelSmoothing()),
                 plan.momentum(), plan.weightDecay(), plan.nesterov());
         this.schedule = plan.schedule();
-        this.epochs = plan.epochs();
-        this.steps = plan.steps() == null ? null : plan.steps().longValue();
-        this.evalEverySteps = plan.evalEverySteps();
-        this.checkpointEverySteps = plan.checkpointEverySteps();
+        this.budget = Budget.of(plan);
         this.listener = listener;
-        this.checkpoints = checkpoints;
-        this.stop = stop;
+        this.checkpointing = new Checkpointing(checkpoints, stop, plan.checkpointEverySteps(), this::snapshot);
         this.seed = seed;
+        this.stepListener = stepListener;
+        this.finalEvaluation = finalEvaluation;
         this.state = new ModelState(model, manager, step.sgd());
         // the epoch's training is in the snapshot; a resumed run evaluates again from the start
-        this.validation = new ValidationPass(manager, step, this::stopIfRequested);
+        this.validation = new ValidationPass(manager, step, checkpointing::stopIfRequested);
     }
 
     /**
@@ -109,41 +92,20 @@ public final class TrainingLoop {
     public Outcome fit(BatchSource train, BatchSource val, Snapshot resume) {
         try {
             if (resume != null) {
-                state.restore(resume);
-                at = LoopPosition.of(resume.position());
+                restore(resume);
             }
-            periodStart = System.nanoTime();
-            stopIfRequested();
-            if (at.evaluationDue) {
-                evaluateAndRecord(val); // the run stopped during this evaluation
+            clock.restart();
+            checkpointing.stopIfRequested();
+            if (evaluationDue) {
+                evaluate(val); // the run stopped during this evaluation
             }
-            while (divergedEpoch == null && (steps == null ? at.epoch < epochs : at.step < steps)) {
-                long before = at.step;
-                trainEpoch(train, val, at.epoch);
-                if (divergedEpoch != null) {
-                    break;
-                }
-                if (steps == null) {
-                    at.evaluationDue = true;
-                    evaluateAndRecord(val);
-                } else if (at.step == before && at.step < steps) {
-                    throw new IllegalStateException("an epoch without a single training batch: the budget cannot be spent");
-                } else if (at.batch == train.batches()) {
-                    at.nextEpoch();
+            while (divergedEpoch == null && budget.remains(at)) {
+                int steps = trainEpoch(train, val);
+                if (divergedEpoch == null) {
+                    endEpoch(train, val, steps);
                 }
             }
-            if (divergedEpoch != null) {
-                return new Outcome(history, divergedEpoch, at.step, at.epoch, Map.of());
-            }
-            // a stop from here on resumes from the state saved before the final evaluations (whose
-            // installed statistics must not end up in a checkpoint)
-            if (lastSaved == null) {
-                lastSaved = checkpoints.save(snapshot());
-            }
-            finalPhase = true;
-            int last = Math.max(0, at.epoch - 1);
-            Map<String, Double> finalEvals = finalEvaluation.evaluate(source -> validation.evaluate(source, last).accuracy());
-            return new Outcome(history, null, at.step, at.epoch, finalEvals);
+            return divergedEpoch != null ? new Outcome(history, divergedEpoch, at.step(), at.epoch(), Map.of()) : finalEvaluations();
         } finally {
             step.close();
         }
@@ -154,68 +116,69 @@ public final class TrainingLoop {
         return Long.hashCode(new java.util.SplittableRandom(seed).split().nextLong() + step * 0x9E3779B97F4A7C15L);
     }
 
-    private void stopIfRequested() {
-        if (stop.requested()) {
-            throw new Stopped(stop, finalPhase ? lastSaved : checkpoints.save(snapshot()));
-        }
+    /** Trains the epoch's batches from the position on, as many as the budget allows; returns the steps done. */
+    private int trainEpoch(BatchSource train, BatchSource val) {
+        int epoch = at.epoch();
+        long before = at.step();
+        clock.startTraining();
+        train.forEachBatch(manager, epoch, at.batch(), at.batch() + budget.batchesLeft(at, train.batches()),
+                (batch, x, y, components) -> {
+                    if (divergedEpoch == null && trainBatch(train, epoch, batch, x, y)) {
+                        afterStep(train, val);
+                    }
+                });
+        clock.stopTraining();
+        return (int) (at.step() - before);
     }
 
-    /** Trains on the epoch's batches from the position on; with a steps budget, evaluates on the way. */
-    private void trainEpoch(BatchSource train, BatchSource val, int epoch) {
-        int epochSize = Math.max(1, train.size());
-        int skip = at.batch;
-        batchesDelivered = 0;
-        trainingSince = System.nanoTime();
-        try {
-            train.forEachBatch(manager, epoch, (x, y, components) -> {
-                if (batchesDelivered++ < skip) {
-                    return; // done before the checkpoint this run resumed from
-                }
-                FaultInjection.point("train:batch");
-                at.lastLr = steps == null ? schedule.at(epoch, at.images / epochSize) : schedule.at((int) at.step, 0);
-                long n = x.getShape().get(0);
-                stepListener.beforeStep(at.step, epoch, batchesDelivered - 1, x);
-                Engine.getInstance().setRandomSeed(stepSeed(seed, at.step));
-                TrainStep.Result r = step.step(x, y, at.lastLr);
-                stepListener.afterStep(at.step, epoch);
-                if (!Float.isFinite(r.loss())) {
-                    divergedEpoch = epoch + 1;
-                    throw new EpochEnds();
-                }
-                float value = r.loss();
-                at.correct += r.correct();
-                at.lossTimesN += value * n;
-                at.images += n;
-                at.batch++;
-                at.step++;
-                listener.onBatch(epoch, at.batch, (int) Math.ceil((double) train.size() / n), value);
-                boolean evaluated = false;
-                if (steps != null && (at.step % evalEverySteps == 0 || at.step == steps)) {
-                    periodTrainSeconds += (System.nanoTime() - trainingSince) / 1e9;
-                    if (at.batch == train.batches()) {
-                        at.nextEpoch(); // the checkpoint then says "after epoch N"
-                    }
-                    at.evaluationDue = true;
-                    evaluateAndRecord(val);
-                    trainingSince = System.nanoTime(); // the evaluation's time is not training time
-                    evaluated = true;
-                    if (divergedEpoch != null) {
-                        throw new EpochEnds();
-                    }
-                }
-                if (stop.requested()) {
-                    throw new Stopped(stop, checkpoints.save(snapshot()));
-                }
-                if (!evaluated && checkpointEverySteps > 0 && at.step % checkpointEverySteps == 0) {
-                    checkpoints.save(snapshot());
-                }
-                if (steps != null && at.step == steps) {
-                    throw new EpochEnds();
-                }
-            });
-            periodTrainSeconds += (System.nanoTime() - trainingSince) / 1e9;
-        } catch (EpochEnds e) {
-            // the budget was spent (its last evaluation done) or the trial diverged
+    /** One optimizer step; false when its loss is not finite (the trial diverged, its parameters untouched). */
+    private boolean trainBatch(BatchSource train, int epoch, int batch, NDArray x, NDArray y) {
+        FaultInjection.point("train:batch");
+        float lr = budget.lr(schedule, at, period, Math.max(1, train.size()));
+        long n = x.getShape().get(0);
+        stepListener.beforeStep(at.step(), epoch, batch, x);
+        Engine.getInstance().setRandomSeed(stepSeed(seed, at.step()));
+        TrainStep.Result r = step.step(x, y, lr);
+        stepListener.afterStep(at.step(), epoch);
+        if (!Float.isFinite(r.loss())) {
+            divergedEpoch = epoch + 1;
+            return false;
+        }
+        period = period.plus(r.loss(), r.correct(), n, lr);
+        at = at.afterStep();
+        listener.onBatch(epoch, at.batch(), (int) Math.ceil((double) train.size() / n), r.loss());
+        return true;
+    }
+
+    /** After a step: the evaluation the budget schedules, then a requested stop or a periodic checkpoint. */
+    private void afterStep(BatchSource train, BatchSource val) {
+        boolean evaluates = budget.evaluatesAfterStep(at.step());
+        if (evaluates) {
+            clock.stopTraining(); // the evaluation's time is not training time
+            if (at.batch() == train.batches()) {
+                at = at.nextEpoch(); // the checkpoint then says "after epoch N"
+            }
+            evaluate(val);
+            clock.startTraining();
+            if (divergedEpoch != null) {
+                return;
+            }
+        }
+        checkpointing.afterStep(at.step(), evaluates);
+    }
+
+    /**
+     * After the epoch's batches: an epoch budget evaluates; a steps budget goes on to the next
+     * epoch once this one's batches are all done (also when a run stopped after an epoch's last
+     * step resumes), and refuses an epoch that has no batch to train.
+     */
+    private void endEpoch(BatchSource train, BatchSource val, int steps) {
+        if (budget.evaluatesEachEpoch()) {
+            evaluate(val);
+        } else if (at.batch() == train.batches() && train.batches() > 0) {
+            at = at.nextEpoch();
+        } else if (steps == 0) {
+            throw new IllegalStateException("an epoch without a single training batch: the budget cannot be spent");
         }
     }
 
@@ -224,44 +187,49 @@ public final class TrainingLoop {
      * resume state after it. A stop during the evaluation saves the state before it (with the
      * evaluation due), so that a resumed run evaluates again.
      */
-    private void evaluateAndRecord(BatchSource val) {
-        ValidationPass.Result eval = validation.evaluate(val, at.epoch);
-        boolean epochBudget = steps == null;
-        EpochMetrics m = new EpochMetrics(
-                epochBudget ? at.epoch + 1 : at.epoch + (at.batch == 0 ? 0 : 1),
-                at.step,
-                at.lastLr,
-                at.lossTimesN / at.images,
-                at.correct / at.images,
-                eval.loss(),
-                eval.accuracy(),
-                periodTrainSeconds > 0 ? at.images / periodTrainSeconds : 0,
-                (System.nanoTime() - periodStart) / 1e9,
-                eval.byComponent());
-        at.evaluationDue = false;
+    private void evaluate(BatchSource val) {
+        evaluationDue = true;
+        ValidationPass.Result eval = validation.evaluate(val, at.epoch());
+        EpochMetrics m = new EpochMetrics(budget.rowEpoch(at), at.step(), period.lastLr(), period.trainLoss(),
+                period.trainAccuracy(), eval.loss(), eval.accuracy(), clock.imagesPerSecond(period.images()),
+                clock.periodSeconds(), eval.byComponent());
+        evaluationDue = false;
         if (!m.isFinite()) {
             divergedEpoch = m.epoch();
             return;
         }
         history.add(m);
-        boolean best = m.valAcc() > at.bestAcc;
-        at.bestAcc = Math.max(at.bestAcc, m.valAcc());
+        boolean best = m.valAcc() > bestValAcc;
+        bestValAcc = Math.max(bestValAcc, m.valAcc());
         listener.onEpoch(m, best);
-        at.nextPeriod();
-        if (epochBudget) {
-            at.nextEpoch();
+        period = period.next();
+        if (budget.evaluatesEachEpoch()) {
+            at = at.nextEpoch();
         }
-        periodStart = System.nanoTime();
-        periodTrainSeconds = 0;
-        String saved = checkpoints.save(snapshot());
-        lastSaved = saved;
-        if (stop.requested()) {
-            throw new Stopped(stop, saved);
-        }
+        clock.restart();
+        checkpointing.afterEvaluation();
+    }
+
+    /** The {@link FinalEvaluation} after the last step; a stop during it resumes from the state saved before it. */
+    private Outcome finalEvaluations() {
+        ValidationPass pass = new ValidationPass(manager, step, checkpointing.finalEvaluations());
+        int last = Math.max(0, at.epoch() - 1);
+        Map<String, Double> finalEvals = finalEvaluation.evaluate(source -> pass.evaluate(source, last).accuracy());
+        return new Outcome(history, null, at.step(), at.epoch(), finalEvals);
+    }
+
+    private void restore(Snapshot resume) {
+        state.restore(resume);
+        Snapshot.Position p = resume.position();
+        at = LoopPosition.of(p);
+        period = PeriodTotals.of(p);
+        bestValAcc = p.bestValAcc();
+        evaluationDue = p.evaluationDue();
     }
 
     /** Everything the rest of the trial depends on, as it is now. */
     private Snapshot snapshot() {
-        return state.capture(at.saved());
+        return state.capture(new Snapshot.Position(at.epoch(), at.batch(), at.step(), period.lossTimesN(), period.correct(),
+                period.images(), period.lastLr(), bestValAcc, evaluationDue));
     }
 }

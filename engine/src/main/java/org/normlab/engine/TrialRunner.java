@@ -50,7 +50,9 @@ public final class TrialRunner {
     private final EvalPlan evalPlan;
     private final LayerLog.Plan layersPlan;
     private final Progress progress;
+    private final Stop stop;
 
+    /** @param stop the process's stop request (SIGTERM, SIGINT), honoured between steps */
     @Inject
     TrialRunner(
             @Named("sweep") String sweepName,
@@ -62,7 +64,9 @@ public final class TrialRunner {
             Set<EpochListener> listeners,
             EvalPlan evalPlan,
             LayerLog.Plan layersPlan,
-            Progress progress) {
+            Progress progress,
+            Stop stop) {
+        this.stop = stop;
         this.evalPlan = evalPlan;
         this.layersPlan = layersPlan;
         this.progress = progress;
@@ -119,7 +123,7 @@ public final class TrialRunner {
             PopulationEval finalEval = new PopulationEval(model, manager, data.train(), data.val(), evalPlan,
                     plan.epochs(), normName, progress::note);
             TrainingLoop.Outcome outcome = new TrainingLoop(model, manager, plan, EpochListener.all(all),
-                    snapshot -> save(resumeFile, history, layers, snapshot), Stop.PROCESS, trial.seed(),
+                    snapshot -> save(resumeFile, history, layers, snapshot), stop, trial.seed(),
                     layers == null ? StepListener.NONE : layers, finalEval)
                     .fit(data.train(), data.val(), resume == null ? null : resume.snapshot());
             if (layers != null) {
@@ -173,23 +177,23 @@ public final class TrialRunner {
             ResumeCheckpoint.Identity now = resumeIdentity();
             for (Map.Entry<String, String> e : now.key().entrySet()) {
                 if (!e.getValue().equals(saved.key().get(e.getKey()))) {
-                    System.out.printf("  trial %s: %s is from another run (%s %s, now %s), starting from scratch%n",
-                            trial.id(), where, e.getKey(), saved.key().get(e.getKey()), e.getValue());
+                    progress.line(String.format("  trial %s: %s is from another run (%s %s, now %s), starting from scratch",
+                            trial.id(), where, e.getKey(), saved.key().get(e.getKey()), e.getValue()));
                     return null;
                 }
             }
             List<String> code = Provenance.differences(saved.provenance(), now.provenance());
             if (!code.isEmpty()) {
-                System.out.printf("  trial %s: %s was written by other code (%s), starting from scratch%n",
-                        trial.id(), where, String.join("; ", code));
+                progress.line(String.format("  trial %s: %s was written by other code (%s), starting from scratch",
+                        trial.id(), where, String.join("; ", code)));
                 return null;
             }
             ResumeCheckpoint c = ResumeCheckpoint.read(file);
             Snapshot.Position p = c.snapshot().position();
-            System.out.printf("  trial %s: resuming from %s (%s)%n", trial.id(), where, describe(p));
+            progress.line(String.format("  trial %s: resuming from %s (%s)", trial.id(), where, describe(p)));
             return c;
         } catch (IOException | RuntimeException e) {
-            System.out.printf("  trial %s: %s cannot be read (%s), starting from scratch%n", trial.id(), where, describe(e));
+            progress.line(String.format("  trial %s: %s cannot be read (%s), starting from scratch", trial.id(), where, describe(e)));
             return null;
         }
     }

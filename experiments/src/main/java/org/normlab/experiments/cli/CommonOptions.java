@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.normlab.engine.Stop;
 import org.normlab.results.UserError;
 import org.normlab.experiments.wiring.CoreModule;
 import org.normlab.norm.NormRegistry;
@@ -51,8 +52,13 @@ public class CommonOptions {
 
     /** The composition root's core: the norms, model families and datasets of the class path and the plugins. */
     Injector coreInjector() {
+        return coreInjector(new Stop());
+    }
+
+    /** The same, its trials honouring {@code stop}. */
+    Injector coreInjector(Stop stop) {
         ClassLoader loader = pluginClassLoader();
-        return Guice.createInjector(new CoreModule(NormRegistry.load(loader), loader));
+        return Guice.createInjector(new CoreModule(NormRegistry.load(loader), loader), binder -> binder.bind(Stop.class).toInstance(stop));
     }
 
     ClassLoader pluginClassLoader() {

@@ -17,6 +17,12 @@ final class RunSweep {
 
     private final CommonOptions common;
     private final RunOptions options;
+    /**
+     * The process's stop request: the signal handlers set it, the trial runner (bound in the core
+     * injector) honours it. The sweep runners still read {@link Stop#PROCESS}, so it is that one.
+     */
+    @SuppressWarnings("deprecation")
+    private final Stop stop = Stop.PROCESS;
 
     RunSweep(CommonOptions common, RunOptions options) {
         this.common = common;
@@ -25,11 +31,11 @@ final class RunSweep {
 
     int run() throws IOException {
         if (!options.dryRun) {
-            Signals.install(System.err); // before the engine loads: a JVM shutdown then could crash it
+            Signals.install(stop, System.err); // before the engine loads: a JVM shutdown then could crash it
         }
         Scale scale = options.scale(new WorkerProcesses(options, common));
         options.applyThreads();
-        Injector core = common.coreInjector();
+        Injector core = common.coreInjector(stop);
         Sweep sweep = SweepLoader.load(options.sweep, options.sets, core.getInstance(DataFactory.class).names());
         NativeEngine.require();
         List<String> workerTrials = options.workerTrialIds();
@@ -46,8 +52,8 @@ final class RunSweep {
                 exit = runner.run(sweep, new SweepRunner.Options(options.out, options.dryRun, options.device, scale,
                         options.rerunStale));
             }
-            if (Stop.PROCESS.requested()) {
-                throw new Stopped(Stop.PROCESS, "every trial had finished, nothing to resume", false);
+            if (stop.requested()) {
+                throw new Stopped(stop, "every trial had finished, nothing to resume", false);
             }
             return exit;
         } catch (Stopped e) {

@@ -17,14 +17,15 @@ final class Signals {
 
     private Signals() {}
 
-    static void install(PrintStream err) {
-        handle("TERM", SIGTERM_EXIT, err);
-        handle("INT", SIGINT_EXIT, err);
+    /** Makes SIGTERM and SIGINT request {@code stop}; {@code err} says so. */
+    static void install(Stop stop, PrintStream err) {
+        handle(stop, "TERM", SIGTERM_EXIT, err);
+        handle(stop, "INT", SIGINT_EXIT, err);
     }
 
-    private static void handle(String name, int exitCode, PrintStream err) {
+    private static void handle(Stop stop, String name, int exitCode, PrintStream err) {
         Signal.handle(new Signal(name), signal -> {
-            if (Stop.PROCESS.request("SIG" + name, exitCode)) {
+            if (stop.request("SIG" + name, exitCode)) {
                 err.println("SIG" + name + ": stopping after the current step, saving the trial to resume it");
             } else {
                 err.println("SIG" + name + ": already stopping (kill -9 stops at once; the last checkpoint stays)");
