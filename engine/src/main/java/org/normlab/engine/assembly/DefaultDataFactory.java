@@ -203,6 +203,12 @@ public final class DefaultDataFactory implements DataFactory {
             public void forEachBatch(NDManager manager, int epoch, Consumer consumer) {
                 loader.forEachBatch(manager, epoch, b -> consumer.accept(b.x(), b.y(), b.components()));
             }
+
+            /** Only the batches asked for are made (a steps budget ending mid-epoch, a resume). */
+            @Override
+            public void forEachBatch(NDManager manager, int epoch, int from, int to, NumberedConsumer consumer) {
+                loader.forEachBatch(manager, epoch, from, to, b -> consumer.accept(b.index(), b.x(), b.y(), b.components()));
+            }
         };
     }
 
