@@ -11,15 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Stop {
 
-    /**
-     * The CLI's one request, while experiments' sweep runners (InThisProcess, InWorkerProcesses)
-     * still read it here instead of being handed it.
-     *
-     * @deprecated pass the CLI's Stop instead; to be removed once the sweep runners are handed it
-     */
-    @Deprecated
-    public static final Stop PROCESS = new Stop();
-
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile String signal;
     private volatile int exitCode;

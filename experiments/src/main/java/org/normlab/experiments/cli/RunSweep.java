@@ -18,11 +18,10 @@ final class RunSweep {
     private final CommonOptions common;
     private final RunOptions options;
     /**
-     * The process's stop request: the signal handlers set it, the trial runner (bound in the core
-     * injector) honours it. The sweep runners still read {@link Stop#PROCESS}, so it is that one.
+     * The process's stop request: the signal handlers set it; the sweep runner and the trial
+     * runner (both given it by the core injector) honour it.
      */
-    @SuppressWarnings("deprecation")
-    private final Stop stop = Stop.PROCESS;
+    private final Stop stop = new Stop();
 
     RunSweep(CommonOptions common, RunOptions options) {
         this.common = common;

@@ -26,22 +26,25 @@ final class InThisProcess implements TrialExecution {
     private final String deviceOverride;
     /** The whole sweep's results.csv; null in a worker. */
     private final ResultsTable table;
+    private final Stop stop;
 
-    private InThisProcess(TrialLauncher launcher, PrintStream console, String deviceOverride, ResultsTable table) {
+    private InThisProcess(TrialLauncher launcher, PrintStream console, String deviceOverride, ResultsTable table, Stop stop) {
         this.launcher = launcher;
         this.console = console;
         this.deviceOverride = deviceOverride;
         this.table = table;
+        this.stop = stop;
     }
 
     /** The trials of a whole sweep (or shard), results.csv rewritten after each. */
-    static InThisProcess wholeSweep(TrialLauncher launcher, PrintStream console, String deviceOverride, ResultsTable table) {
-        return new InThisProcess(launcher, console, deviceOverride, table);
+    static InThisProcess wholeSweep(TrialLauncher launcher, PrintStream console, String deviceOverride, ResultsTable table,
+            Stop stop) {
+        return new InThisProcess(launcher, console, deviceOverride, table, stop);
     }
 
     /** A {@code --parallel} worker's part: its parent writes results.csv when all workers are done. */
-    static InThisProcess worker(TrialLauncher launcher, PrintStream console, String deviceOverride) {
-        return new InThisProcess(launcher, console, deviceOverride, null);
+    static InThisProcess worker(TrialLauncher launcher, PrintStream console, String deviceOverride, Stop stop) {
+        return new InThisProcess(launcher, console, deviceOverride, null, stop);
     }
 
     @Override
@@ -52,8 +55,8 @@ final class InThisProcess implements TrialExecution {
         int total = wholeSweep ? sweep.trials().size() : trials.size();
         for (int i = 0; i < trials.size(); i++) {
             Trial trial = trials.get(i);
-            if (Stop.PROCESS.requested()) {
-                throw new Stopped(Stop.PROCESS, (trials.size() - i) + " trial(s) not started yet, those before them finished");
+            if (stop.requested()) {
+                throw new Stopped(stop, (trials.size() - i) + " trial(s) not started yet, those before them finished");
             }
             int number = wholeSweep ? trial.index() + 1 : i + 1;
             Duration eta = !wholeSweep || seconds.isEmpty() ? null : Duration.ofSeconds(

@@ -51,12 +51,15 @@ public final class InWorkerProcesses implements TrialExecution {
     private final Scale scale;
     private final String deviceOverride;
     private final Map<String, DataFactory.Shape> shapes;
+    private final Stop stop;
 
-    InWorkerProcesses(PrintStream console, Scale scale, String deviceOverride, Map<String, DataFactory.Shape> shapes) {
+    InWorkerProcesses(PrintStream console, Scale scale, String deviceOverride, Map<String, DataFactory.Shape> shapes,
+            Stop stop) {
         this.console = console;
         this.scale = scale;
         this.deviceOverride = deviceOverride;
         this.shapes = shapes;
+        this.stop = stop;
     }
 
     /** Splits the trials by estimated cost over the workers and waits for them all. */
@@ -77,14 +80,14 @@ public final class InWorkerProcesses implements TrialExecution {
         Thread killer = new Thread(() -> processes.forEach(Process::destroy));
         Runtime.getRuntime().addShutdownHook(killer);
         // SIGTERM / SIGINT here: each worker gets SIGTERM, saves its trial and exits; this waits
-        Runnable forwarding = Stop.PROCESS.onRequest(() -> processes.forEach(InWorkerProcesses::passStop));
+        Runnable forwarding = stop.onRequest(() -> processes.forEach(InWorkerProcesses::passStop));
         try {
             for (int k = 0; k < n; k++) {
                 String device = deviceFor(k, requested, gpus);
                 List<String> ids = parts.get(k).stream().map(Trial::id).toList();
                 Process p = scale.workers().start(ids, device, threads);
                 processes.add(p);
-                if (Stop.PROCESS.requested()) {
+                if (stop.requested()) {
                     passStop(p);
                 }
                 String prefix = "[w" + (k + 1) + "] ";
@@ -93,7 +96,7 @@ public final class InWorkerProcesses implements TrialExecution {
             }
             for (int k = 0; k < processes.size(); k++) {
                 int exit = processes.get(k).waitFor();
-                boolean stopped = Stop.PROCESS.requested() && (exit == 143 || exit == 130);
+                boolean stopped = stop.requested() && (exit == 143 || exit == 130);
                 if (exit != SweepRunner.ALL_COMPLETED && exit != SweepRunner.SOME_NOT_COMPLETED && !stopped) {
                     console.printf("worker w%d exited with code %d%n", k + 1, exit);
                 }
@@ -101,8 +104,8 @@ public final class InWorkerProcesses implements TrialExecution {
             for (Thread t : pipes) {
                 t.join();
             }
-            if (Stop.PROCESS.requested()) {
-                throw new Stopped(Stop.PROCESS, "the workers saved their trials (their lines above)");
+            if (stop.requested()) {
+                throw new Stopped(stop, "the workers saved their trials (their lines above)");
             }
         } catch (InterruptedException e) {
             processes.forEach(Process::destroy);

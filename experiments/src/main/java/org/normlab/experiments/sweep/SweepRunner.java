@@ -15,6 +15,7 @@ import org.normlab.results.ResultStore;
 import org.normlab.results.TrialStatus;
 import org.normlab.engine.assembly.DataFactory;
 import org.normlab.engine.Progress;
+import org.normlab.engine.Stop;
 
 /**
  * Runs a sweep: validates every trial, then runs the trials that have no finished result yet (so a
@@ -53,9 +54,10 @@ public final class SweepRunner {
      * @param registry the norms, whose provenance decides which finished trials are stale
      * @param speeds a fresh measurement of this machine's speed, for each {@code --dry-run}
      * @param trials builds and runs the trials that run in this process
+     * @param stop the process's stop request (SIGTERM, SIGINT): no trial starts after it
      */
     public record Parts(SweepValidator validator, NormRegistry registry, Provider<MeasuredSpeed> speeds,
-            TrialLauncher trials) {
+            TrialLauncher trials, Stop stop) {
         @Inject
         public Parts {}
     }
@@ -93,8 +95,8 @@ public final class SweepRunner {
             ResultsTable table = new ResultsTable(store, sweep);
             boolean parallel = options.scale().parallel() > 1;
             TrialExecution where = parallel
-                    ? new InWorkerProcesses(console, options.scale(), options.device(), shapes)
-                    : InThisProcess.wholeSweep(parts.trials(), console, options.device(), table);
+                    ? new InWorkerProcesses(console, options.scale(), options.device(), shapes, parts.stop())
+                    : InThisProcess.wholeSweep(parts.trials(), console, options.device(), table, parts.stop());
             Progress progress = new Progress(console, !parallel && System.console() != null);
             where.run(sweep, new PendingTrials(rule, console).of(sweep, store, progress), store, progress);
             return new SweepSummary(console, reports).summarize(sweep, store, table);
@@ -117,7 +119,7 @@ public final class SweepRunner {
         }
         try (ResultStore store = ResultStore.openAsWorker(dir)) {
             List<Trial> trials = trialIds.stream().map(byId::get).toList();
-            InThisProcess.worker(parts.trials(), console, device).run(sweep, trials, store, new Progress(console, false));
+            InThisProcess.worker(parts.trials(), console, device, parts.stop()).run(sweep, trials, store, new Progress(console, false));
             boolean allCompleted = trials.stream()
                     .map(t -> store.read(t.id()))
                     .allMatch(r -> r != null && r.status() == TrialStatus.COMPLETED);

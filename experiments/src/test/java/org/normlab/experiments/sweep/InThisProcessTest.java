@@ -18,6 +18,7 @@ import org.normlab.config.Sweep;
 import org.normlab.config.SweepLoader;
 import org.normlab.config.Trial;
 import org.normlab.engine.Progress;
+import org.normlab.engine.Stop;
 import org.normlab.results.FileNames;
 import org.normlab.results.ResultStore;
 import org.normlab.results.TrialResult;
@@ -76,7 +77,7 @@ class InThisProcessTest {
         assertEquals(3, sweep.trials().size());
         try (ResultStore store = ResultStore.open(dir)) {
             ResultsTable table = new ResultsTable(store, sweep);
-            InThisProcess.wholeSweep(launcher(), console, "cpu", table)
+            InThisProcess.wholeSweep(launcher(), console, "cpu", table, new Stop())
                     .run(sweep, sweep.trials(), store, new Progress(console, false));
             assertEquals(List.of(-1, 1, 2), rowsAtStart, "results.csv when each trial started");
             assertEquals(3, rows());
@@ -109,7 +110,7 @@ class InThisProcessTest {
     void aWorkerLeavesResultsCsvToItsParentAndNumbersItsOwnPart() throws Exception {
         try (ResultStore store = ResultStore.open(dir)) {
             List<Trial> part = sweep.trials().subList(1, 3);
-            InThisProcess.worker(launcher(), console, null).run(sweep, part, store, new Progress(console, false));
+            InThisProcess.worker(launcher(), console, null, new Stop()).run(sweep, part, store, new Progress(console, false));
             assertEquals(List.of(-1, -1), rowsAtStart);
             assertEquals(-1, rows());
             assertEquals(null, scopes.get(0).deviceOverride());
