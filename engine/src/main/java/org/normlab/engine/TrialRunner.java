@@ -9,7 +9,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +39,6 @@ import org.normlab.results.TrialStatus;
  */
 public final class TrialRunner {
 
-    private final String sweepName;
     private final TrialIdentity trial;
     private final ResultStore store;
     private final Device device;
@@ -55,7 +53,6 @@ public final class TrialRunner {
     /** @param stop the process's stop request (SIGTERM, SIGINT), honoured between steps */
     @Inject
     TrialRunner(
-            @Named("sweep") String sweepName,
             TrialIdentity trial,
             ResultStore store,
             Device device,
@@ -70,7 +67,6 @@ public final class TrialRunner {
         this.evalPlan = evalPlan;
         this.layersPlan = layersPlan;
         this.progress = progress;
-        this.sweepName = sweepName;
         this.trial = trial;
         this.store = store;
         this.device = device;
@@ -242,7 +238,7 @@ public final class TrialRunner {
         } else if (params != null) {
             metrics = new TrialResult.Metrics(null, null, null, null, null, params, null, wall, 0, null, steps, null, null, null);
         }
-        return new TrialResult(trial.id(), sweepName, status, trial.seed(), trial.swept(), trial.settings(), metrics,
+        return new TrialResult(trial.id(), trial.sweep(), status, trial.seed(), trial.swept(), trial.settings(), metrics,
                 List.copyOf(history), diverged, error, device.toString(), Memory.residentMegabytes(), Instant.now().toString(),
                 trial.provenance());
     }

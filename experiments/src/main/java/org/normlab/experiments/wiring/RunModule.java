@@ -2,7 +2,6 @@ package org.normlab.experiments.wiring;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
-import com.google.inject.name.Names;
 import org.normlab.results.ResultStore;
 import org.normlab.engine.EpochListener;
 import org.normlab.engine.Progress;
@@ -24,8 +23,6 @@ final class RunModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(TrialLauncher.RunScope.class).toInstance(scope);
-        // The same as a named string, because engine's TrialRunner injects it so.
-        bind(String.class).annotatedWith(Names.named("sweep")).toInstance(scope.sweepName());
         bind(ResultStore.class).toInstance(scope.store());
         bind(Progress.class).toInstance(scope.progress());
         Multibinder.newSetBinder(binder(), EpochListener.class).addBinding().toInstance(scope.progress());

@@ -29,8 +29,8 @@ public final class TrialModule extends AbstractModule {
     }
 
     @Provides
-    TrialIdentity identity(TrialAssembly assembly) {
-        return new TrialIdentity(trial.id(), trial.seed(), trial.swept(), trial.resolved(), assembly.provenance(trial.config()));
+    TrialIdentity identity(TrialAssembly assembly, TrialLauncher.RunScope run) {
+        return new TrialIdentity(run.sweepName(), trial.id(), trial.seed(), trial.swept(), trial.resolved(), assembly.provenance(trial.config()));
     }
 
     @Provides
