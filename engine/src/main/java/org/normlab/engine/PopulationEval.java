@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
+import org.normlab.results.ResultSchema;
 import org.normlab.instruments.BatchStatistics;
 import org.normlab.instruments.NormLayers;
 import org.normlab.instruments.PreciseStats;
@@ -81,13 +82,13 @@ public final class PopulationEval implements FinalEvaluation {
         } else if (plan.has("precise")) {
             ParameterStore store = new ParameterStore(manager, false);
             try (PreciseStats precise = PreciseStats.install(model, store, trainImages(plan.preciseImages()))) {
-                metrics.put("final_val_acc_precise", accuracy.applyAsDouble(val));
+                metrics.put(ResultSchema.FINAL_VAL_ACC_PRECISE, accuracy.applyAsDouble(val));
             }
         }
         if (plan.has("batch")) {
             BatchSource batchVal = plan.batchEvalData().get();
             try (BatchStatistics batch = BatchStatistics.install(model)) {
-                metrics.put("final_val_acc_batch", accuracy.applyAsDouble(batchVal));
+                metrics.put(ResultSchema.FINAL_VAL_ACC_BATCH, accuracy.applyAsDouble(batchVal));
             }
         }
         return metrics;

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.normlab.models.CpuConvolutions;
+import org.normlab.results.ResultSchema;
 import org.normlab.results.AtomicFiles;
 import org.normlab.results.Provenance;
 import org.normlab.results.FileNames;
@@ -234,7 +235,7 @@ public final class TrialRunner {
                     last.valLoss(), params, trainImgS, wall, epochs,
                     last.valAccByComponent().isEmpty() ? null : last.valAccByComponent(), steps,
                     status == TrialStatus.COMPLETED && evalPlan.writesEma() ? last.valAcc() : null,
-                    finalEvals.get("final_val_acc_precise"), finalEvals.get("final_val_acc_batch"));
+                    finalEvals.get(ResultSchema.FINAL_VAL_ACC_PRECISE), finalEvals.get(ResultSchema.FINAL_VAL_ACC_BATCH));
         } else if (params != null) {
             metrics = new TrialResult.Metrics(null, null, null, null, null, params, null, wall, 0, null, steps, null, null, null);
         }
