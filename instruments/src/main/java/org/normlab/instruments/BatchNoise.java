@@ -108,9 +108,10 @@ public final class BatchNoise {
     }
 
     /**
-     * ‖yAB − yAC‖_F / ‖yAB‖_F. In float32, as the outputs are: the difference of two close
-     * float32 values is exact, and the engine sums in a cascade, so the sums are good to about
-     * 1e-6 (float64 copies cost a fifth of a training step and change nothing a test can see).
+     * ‖yAB − yAC‖_F / ‖yAB‖_F. In float32, as the outputs are: a float32 difference is off by at
+     * most half a unit in its last place (and exact for equal or close values, so a
+     * batch-independent layer reads exactly 0), and the engine sums in a cascade, good to about
+     * 1e-6 relative (float64 copies cost a fifth of a training step and changed nothing a test sees).
      * Both arrays and every intermediate are freed on return, so each layer's outputs go as soon
      * as their value is taken.
      */
