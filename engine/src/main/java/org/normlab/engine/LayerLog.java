@@ -3,16 +3,9 @@ package org.normlab.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
-import com.fasterxml.jackson.databind.MappingIterator;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +17,6 @@ import org.normlab.instruments.LayerProbes;
 import org.normlab.instruments.LayerSample;
 import org.normlab.instruments.NormLayer;
 import org.normlab.instruments.NormLayers;
-import org.normlab.results.AtomicFiles;
 
 /**
  * log.layers: the trial's {@code layers.csv}, one row per norm layer with running statistics
@@ -113,17 +105,13 @@ public final class LayerLog implements StepListener, EpochListener {
 
     private final Plan plan;
     private final Block model;
-    private final Path file;
     private final List<NormLayer> layers;
     private final List<String> norms = new ArrayList<>();
-    private final List<Map<String, Object>> rows = new ArrayList<>();
-    private final Set<String> extraColumns = new LinkedHashSet<>();
-    private final OtherImages others;
-    private final Consumer<String> note;
+    private final LayerCsv csv;
+    private final NoiseSampler noiseSampler;
     private LayerProbes armed;
     private BatchNoise.Values noise;
     private boolean sampled;
-    private int written = -1;
 
     /**
      * @param model the initialized model
@@ -144,10 +132,9 @@ public final class LayerLog implements StepListener, EpochListener {
         }
         this.plan = plan;
         this.model = model;
-        this.file = file;
-        this.others = others;
-        this.note = note;
         this.layers = NormLayers.find(model);
+        this.csv = new LayerCsv(file, fixedColumns(plan));
+        this.noiseSampler = plan.batchNoise() ? new NoiseSampler(model, layers, others, note) : null;
         for (NormLayer l : layers) {
             norms.add(plan.normOf().apply(l.block()));
         }
@@ -165,26 +152,7 @@ public final class LayerLog implements StepListener, EpochListener {
      * @param step the optimizer steps done at the resumed position
      */
     public void resumeAt(long step) throws IOException {
-        if (!Files.exists(file)) {
-            return;
-        }
-        CsvMapper csv = new CsvMapper();
-        CsvSchema header = CsvSchema.emptySchema().withHeader();
-        try (MappingIterator<Map<String, String>> it = csv.readerForMapOf(String.class).with(header).readValues(file.toFile())) {
-            CsvSchema read = (CsvSchema) it.getParserSchema();
-            read.forEach(c -> {
-                if (!fixedColumns().contains(c.getName())) {
-                    extraColumns.add(c.getName());
-                }
-            });
-            while (it.hasNextValue()) {
-                Map<String, String> row = it.nextValue();
-                if (Long.parseLong(row.get("step")) < step) {
-                    row.values().removeIf(String::isEmpty); // empty cells are a layer without that value
-                    rows.add(new LinkedHashMap<>(row));
-                }
-            }
-        }
+        csv.keepBefore(step);
     }
 
     @Override
@@ -200,7 +168,7 @@ public final class LayerLog implements StepListener, EpochListener {
         }
         sampled = true;
         if (plan.batchNoise()) {
-            noise = measureNoise(step, epoch, batch, x);
+            noise = noiseSampler.measure(step, epoch, batch, x);
         }
         if (!layers.isEmpty()) {
             armed = LayerProbes.arm(layers, plan.normalizationBatch());
@@ -215,28 +183,22 @@ public final class LayerLog implements StepListener, EpochListener {
         try {
             if (armed != null) {
                 for (LayerSample s : armed.samples()) {
-                    Map<String, Object> row = row(step, epoch, s.layer().index(), norms.get(s.layer().index()), s.channels());
-                    // NaN: the layer's step keeps no such running statistic; the cell stays empty.
-                    putFinite(row, "mean_dev", s.meanDev());
-                    putFinite(row, "std_logratio", s.stdLogRatio());
+                    Map<String, Object> row = LayerCsv.row(step, epoch, s.layer().index(), norms.get(s.layer().index()), s.channels());
+                    LayerCsv.putFinite(row, "mean_dev", s.meanDev());
+                    LayerCsv.putFinite(row, "std_logratio", s.stdLogRatio());
                     if (noise != null) {
                         row.put(BATCH_NOISE, noise.perLayer()[s.layer().index()]);
                     }
-                    s.extra().forEach((k, v) -> {
-                        row.put(k, v);
-                        if (!fixedColumns().contains(k)) {
-                            extraColumns.add(k);
-                        }
-                    });
-                    rows.add(row);
+                    row.putAll(s.extra());
+                    csv.add(row);
                 }
             }
             if (plan.batchNoise()) {
-                Map<String, Object> row = row(step, epoch, LOGITS, plan.normOf().apply(model), noise == null ? null : noise.classes());
+                Map<String, Object> row = LayerCsv.row(step, epoch, LOGITS, plan.normOf().apply(model), noise == null ? null : noise.classes());
                 if (noise != null) {
                     row.put(BATCH_NOISE, noise.logits());
                 }
-                rows.add(row);
+                csv.add(row);
             }
         } finally {
             if (armed != null) {
@@ -248,57 +210,8 @@ public final class LayerLog implements StepListener, EpochListener {
         }
     }
 
-    private static void putFinite(Map<String, Object> row, String column, double value) {
-        if (!Double.isNaN(value)) {
-            row.put(column, value);
-        }
-    }
-
-    private static Map<String, Object> row(long step, int epoch, Object layer, String norm, Object channels) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("step", step);
-        row.put("epoch", epoch + 1);
-        row.put("layer", layer);
-        row.put("norm", norm);
-        if (channels != null) {
-            row.put("channels", channels);
-        }
-        return row;
-    }
-
-    /**
-     * batch_noise of this step's batch x (A = its first half, B the rest) against C, the first
-     * |B| of {@link OtherImages}; null (empty cells) when x has fewer than 2 samples or there are
-     * no other images.
-     */
-    private BatchNoise.Values measureNoise(long step, int epoch, int batch, NDArray x) {
-        if (x == null) {
-            throw new IllegalStateException("log.layers.batch_noise needs the step's batch: call beforeStep(step, epoch, batch, x)");
-        }
-        long n = x.getShape().get(0);
-        if (n < 2) {
-            return null;
-        }
-        try (NDManager scratch = x.getManager().newSubManager()) {
-            NDArray c = others.images(scratch, epoch, batch, n - n / 2);
-            if (c == null) {
-                if (NOTED.add("batch_noise: no other images")) {
-                    note.accept("log.layers.batch_noise: the training data has no images outside the step's batch, "
-                            + "so batch_noise is left empty");
-                }
-                return null;
-            }
-            return BatchNoise.measure(model, layers, x, c, engineSeed(step));
-        }
-    }
-
-    /** The engine's seed for batch_noise's passes at this step (the loop reseeds for the step itself). */
-    static int engineSeed(long step) {
-        return Long.hashCode((step + 1) * 0xC2B2AE3D27D4EB4FL);
-    }
-
     /** COLUMNS, then batch_noise when it is measured: the columns before a plugin's own. */
-    private List<String> fixedColumns() {
+    private static List<String> fixedColumns(Plan plan) {
         if (!plan.batchNoise()) {
             return COLUMNS;
         }
@@ -314,17 +227,6 @@ public final class LayerLog implements StepListener, EpochListener {
 
     /** Rewrites layers.csv with every row so far (nothing to do when none came since the last write). */
     public void write() {
-        if (written == rows.size()) {
-            return;
-        }
-        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
-        fixedColumns().forEach(schema::addColumn);
-        extraColumns.forEach(schema::addColumn);
-        try {
-            AtomicFiles.write(file, new CsvMapper().writer(schema.build()).writeValueAsBytes(rows));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        written = rows.size();
+        csv.write();
     }
 }

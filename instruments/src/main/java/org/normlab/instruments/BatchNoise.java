@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.normlab.norm.ResumableRandom;
-import org.normlab.norm.RunningStats;
-import org.normlab.norm.Standardizer;
 
 /**
  * Batch noise (IEBN's "disturbance to an instance caused by the other instances in its batch"),
@@ -29,16 +27,20 @@ import org.normlab.norm.Standardizer;
  *
  * <p>Nothing of training changes: the passes run outside any gradient collector; every
  * parameter that takes no gradient (running statistics, of any block) is copied before and
- * written back after each pass, and the norm layers' steps get scratch running statistics
- * meanwhile; the model's random streams (noise attacks) are put back at their positions, and
+ * written back after each pass (a step other than the plain one gets scratch running statistics
+ * meanwhile, {@link OutputCapture}); the model's random streams (noise attacks) are put back at their positions, and
  * each pass starts them, and the engine (seeded with {@code engineSeed}), from the same state,
  * so an attack perturbs both passes alike and only the companions differ. The caller reseeds
  * the engine for its own step afterwards.
  *
  * <p>Per-layer values are for the layers with running statistics ({@link NormLayers#find}), the
- * rows of layers.csv; a layer's output is taken by running the layer itself on the input its step
- * was given in the pass (noise wrapper included), with scratch running statistics. A layer whose
- * output is all zero for A gives NaN.
+ * rows of layers.csv; a layer's output is taken by running the layer itself once more on the
+ * input its step was given in the pass (noise wrapper included; {@link OutputCapture}). A layer
+ * whose output is all zero for A gives NaN.
+ *
+ * <p>Cost (BENCHMARKS.md): two forward passes plus one more run of each norm layer per pass.
+ * A pass holds what a forward pass does (the extra runs' and the ratios' arrays are freed as
+ * they go) plus the kept samples of A, so it stays below a training step's peak memory.
  */
 public final class BatchNoise {
 
@@ -96,15 +98,29 @@ public final class BatchNoise {
                 buffers.restore();
                 seek(streams, positions);
             }
-            NDList ratios = new NDList();
-            for (int i = 0; i < ab.size(); i++) {
-                NDArray yAB = ab.get(i).toType(DataType.FLOAT64, false);
-                NDArray yAC = ac.get(i).toType(DataType.FLOAT64, false);
-                ratios.add(frobenius(yAB.sub(yAC)).div(frobenius(yAB)));
-            }
-            double[] v = NDArrays.stack(ratios).toDoubleArray();
             long classes = ab.get(ab.size() - 1).getShape().get(1);
+            double[] v = new double[ab.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = ratio(ab.get(i), ac.get(i), scope);
+            }
             return new Values(Arrays.copyOf(v, layers.size()), v[layers.size()], classes);
+        }
+    }
+
+    /**
+     * ‖yAB − yAC‖_F / ‖yAB‖_F. In float32, as the outputs are: a float32 difference is off by at
+     * most half a unit in its last place (and exact for equal or close values, so a
+     * batch-independent layer reads exactly 0), and the engine sums in a cascade, good to about
+     * 1e-6 relative (float64 copies cost a fifth of a training step and changed nothing a test sees).
+     * Both arrays and every intermediate are freed on return, so each layer's outputs go as soon
+     * as their value is taken.
+     */
+    private static double ratio(NDArray yAB, NDArray yAC, NDManager parent) {
+        try (NDManager scratch = parent.newSubManager()) {
+            yAB.attach(scratch);
+            yAC.attach(scratch);
+            NDArray r = frobenius(yAB.sub(yAC)).div(frobenius(yAB));
+            return r.toType(DataType.FLOAT64, false).getDouble();
         }
     }
 
@@ -122,98 +138,35 @@ public final class BatchNoise {
 
     /**
      * One training-mode pass on {@code input}: the first {@code a} samples' output of every layer,
-     * then of the model, owned by {@code keep}.
+     * then of the model, owned by {@code keep}. Everything else the pass makes is freed on return.
      */
     private static List<NDArray> pass(Block model, List<NormLayer> layers, NDArray input, long a, NDManager keep, int engineSeed) {
         Engine.getInstance().setRandomSeed(engineSeed);
         ParameterStore store = new ParameterStore(input.getManager(), false);
-        List<Capture> captures = new ArrayList<>();
+        List<OutputCapture> captures = new ArrayList<>();
         List<NDArray> outputs = new ArrayList<>();
         try (NDManager passScope = keep.newSubManager();
                 StepSwap swap = new StepSwap(layers, (layer, step) -> {
-                    Capture c = new Capture(layer, step, store, a, keep);
+                    OutputCapture c = new OutputCapture(layer, store, a, keep);
                     captures.add(c);
-                    return c;
+                    return c.step(step);
                 })) {
             NDList inputs = new NDList(input);
             inputs.tempAttach(passScope);
             NDArray logits = model.forward(store, inputs, true).singletonOrThrow();
-            for (Capture c : captures) {
-                if (c.output == null) {
+            for (OutputCapture c : captures) {
+                if (c.output() == null) {
+                    NormLayer layer = c.layer();
                     throw new IllegalStateException(String.format(
                             "norm layer %d (%s, %s) did not pass its input through its step in a training forward pass, "
                                     + "so its output cannot be observed; an AbstractBatchNormBlock must call standardize() "
-                                    + "whenever its step is not the plain one",
-                            c.layer.index(), c.layer.path(), c.layer.block().getClass().getName()));
+                                    + "(or fusedPathAllowed()) whenever it normalizes",
+                            layer.index(), layer.path(), layer.block().getClass().getName()));
                 }
-                outputs.add(c.output);
+                outputs.add(c.output());
             }
-            outputs.add(kept(logits, a, keep));
+            outputs.add(OutputCapture.kept(logits, a, keep));
         }
         return outputs;
-    }
-
-    /** The first a samples of y, copied into {@code keep}. */
-    private static NDArray kept(NDArray y, long a, NDManager keep) {
-        NDArray copy = y.get("0:" + a).duplicate();
-        copy.attach(keep);
-        return copy;
-    }
-
-    /**
-     * A layer's step during a pass: the first time it is called, runs the whole layer on the
-     * same input (re-entering here, where it only standardizes) to take the layer's output; every
-     * call standardizes with scratch running statistics, so the layer's own stay untouched and
-     * both runs see the same ones.
-     */
-    private static final class Capture implements Standardizer {
-
-        private final NormLayer layer;
-        private final Standardizer inner;
-        private final ParameterStore store;
-        private final long a;
-        private final NDManager keep;
-        private boolean inside;
-        private NDArray output;
-
-        Capture(NormLayer layer, Standardizer inner, ParameterStore store, long a, NDManager keep) {
-            this.layer = layer;
-            this.inner = inner;
-            this.store = store;
-            this.a = a;
-            this.keep = keep;
-        }
-
-        @Override
-        public NDArray standardize(NDArray x, RunningStats stats, boolean training) {
-            if (training && output == null && !inside) {
-                inside = true;
-                try {
-                    output = kept(layer.block().forward(store, new NDList(x), true).singletonOrThrow(), a, keep);
-                } finally {
-                    inside = false;
-                }
-            }
-            return inner.standardize(x, scratch(stats, x.getManager()), training);
-        }
-
-        @Override
-        public Standardizer decorated() {
-            return inner;
-        }
-
-        /** Copies of the running statistics; a step without a running variance (mean-only) has none to copy. */
-        private static RunningStats scratch(RunningStats stats, NDManager manager) {
-            return new RunningStats(copy(stats.mean(), manager), copy(stats.var(), manager), stats.eps(), stats.momentum());
-        }
-
-        private static NDArray copy(NDArray statistic, NDManager manager) {
-            if (statistic == null) {
-                return null;
-            }
-            NDArray copy = statistic.duplicate();
-            copy.attach(manager);
-            return copy;
-        }
     }
 }

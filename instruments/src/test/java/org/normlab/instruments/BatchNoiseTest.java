@@ -165,6 +165,32 @@ class BatchNoiseTest {
     }
 
     /**
+     * The passes' arrays, the layers' extra runs and the kept outputs are all freed by the time
+     * measure returns, for the plain step (watched, fused path) and for a decorated one (replaced,
+     * scratch statistics): nothing is left in the batch's or the model's manager, so repeated
+     * measurements hold no more than one does.
+     */
+    @Test
+    void measuringLeavesNoArrayBehind() {
+        for (String norm : List.of("bn", "iebn", "gaussian")) {
+            Map<String, ?> options = norm.equals("gaussian") ? Map.of("inner", "bn", "s_mu", 0.5, "s_sigma", 0.5) : Map.of();
+            try (NDManager manager = NDManager.newBaseManager()) {
+                Shape shape = new Shape(8, 3, H, W);
+                SequentialBlock net = TestNets.net(manager, norm, options, shape);
+                List<NDArray> data = TestNets.batches(manager, shape, 2, 5);
+                NDManager batchManager = data.get(0).getManager();
+                int before = manager.getManagedArrays().size();
+                int batchBefore = batchManager.getManagedArrays().size();
+                for (int i = 0; i < 3; i++) {
+                    BatchNoise.measure(net, NormLayers.find(net), data.get(0), data.get(1), 7);
+                    assertEquals(before, manager.getManagedArrays().size(), norm + ": arrays in the model's manager after " + (i + 1));
+                    assertEquals(batchBefore, batchManager.getManagedArrays().size(), norm + ": arrays in the batch's manager");
+                }
+            }
+        }
+    }
+
+    /**
      * A fresh net norm relu norm flatten linear: (measure, when asked,) one training step (forward,
      * backward), then one more training forward pass; the step's output, every parameter (running
      * statistics included) and gradient after it, and the second output. No convolution: on this
