@@ -2,6 +2,7 @@ package org.normlab.engine.assembly;
 
 import ai.djl.nn.Block;
 import com.google.inject.Inject;
+import org.normlab.config.LogConfig;
 import org.normlab.config.TrialConfig;
 import org.normlab.engine.EvalPlan;
 import org.normlab.engine.LayerLog;
@@ -130,7 +131,7 @@ public final class TrialAssembly {
      * built it.
      */
     public static LayerLog.Plan layersPlan(TrialConfig c, TrialNorms norms) {
-        TrialConfig.LayersLogConfig layers = c.log().layers();
+        LogConfig.LayersLogConfig layers = c.log().layers();
         return new LayerLog.Plan(layers.everySteps(), norms.normalizationBatch(c.data().batchSize()), layers.batchNoise(),
                 norms::nameOf);
     }
