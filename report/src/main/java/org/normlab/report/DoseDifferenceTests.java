@@ -2,6 +2,8 @@ package org.normlab.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * Beside the dose–response difference table (each norm − bn per attack, strength and context,
@@ -33,11 +35,23 @@ final class DoseDifferenceTests {
                 + "difference table** (the Holm family: every norm, attack, strength and context in it). A cell "
                 + "significant at 5% after the correction has p Holm < 0.05; \"—\" where the interval is undefined "
                 + "or either side has no trial.");
+        layOut(table, others, n -> n + " − " + ref + ": p (Holm)", i -> {
+            WelchTest t = tests.get(i);
+            return t == null || !t.defined() ? "—" : DoseSlopes.p(t.p()) + " (" + DoseSlopes.p(holm[i]) + ")";
+        }, doc);
+    }
+
+    /**
+     * A table of one cell per row of {@code table} and norm of {@code others} (row by row, norm by
+     * norm: cell {@code i} is the i-th such pair), after the row's attack, strength and context.
+     */
+    static void layOut(DoseTable table, List<String> others, UnaryOperator<String> column,
+            IntFunction<String> cell, Doc doc) {
         List<String> header = new ArrayList<>(List.of("attack", "strength"));
         header.addAll(table.contextKeys());
         List<Boolean> numeric = new ArrayList<>(header.stream().map(h -> h.equals("strength")).toList());
         others.forEach(n -> {
-            header.add(n + " − " + ref + ": p (Holm)");
+            header.add(column.apply(n));
             numeric.add(true);
         });
         List<List<String>> rows = new ArrayList<>();
@@ -46,9 +60,7 @@ final class DoseDifferenceTests {
             List<String> cells = new ArrayList<>(List.of(r.family(), DoseSection.strength(r.strength())));
             table.contextKeys().forEach(k -> cells.add(r.context().display(k)));
             for (String ignored : others) {
-                WelchTest t = tests.get(i);
-                cells.add(t == null || !t.defined() ? "—" : DoseSlopes.p(t.p()) + " (" + DoseSlopes.p(holm[i]) + ")");
-                i++;
+                cells.add(cell.apply(i++));
             }
             rows.add(cells);
         }

@@ -34,25 +34,8 @@ final class DosePairedDifferences {
                 + "n = the seeds both norms completed), the paired t-test's two-sided p, then Holm-adjusted over the **"
                 + family + " defined cells of this table** (its own family). \"—\" where fewer than two seeds pair "
                 + "or the differences do not vary.");
-        List<String> header = new ArrayList<>(List.of("attack", "strength"));
-        header.addAll(table.contextKeys());
-        List<Boolean> numeric = new ArrayList<>(header.stream().map(h -> h.equals("strength")).toList());
-        others.forEach(n -> {
-            header.add(n + " − " + ref + " paired: Δ [95% CI], p (Holm)");
-            numeric.add(true);
-        });
-        List<List<String>> rows = new ArrayList<>();
-        int i = 0;
-        for (DoseTable.Row r : table.rows()) {
-            List<String> cells = new ArrayList<>(List.of(r.family(), DoseSection.strength(r.strength())));
-            table.contextKeys().forEach(k -> cells.add(r.context().display(k)));
-            for (String ignored : others) {
-                cells.add(cell(tests.get(i), holm[i]));
-                i++;
-            }
-            rows.add(cells);
-        }
-        doc.table(header, rows, numeric);
+        DoseDifferenceTests.layOut(table, others, n -> n + " − " + ref + " paired: Δ [95% CI], p (Holm)",
+                i -> cell(tests.get(i), holm[i]), doc);
     }
 
     static String cell(PairedDifference d, double holm) {
