@@ -12,7 +12,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,19 +84,10 @@ class SgdNanTest {
     }
 
     private static Parameter parameter(NDManager manager) {
-        NDArray w0 = manager.create(new float[] {0.5f, -1f, 2f, 0.25f}, new Shape(2, 2));
-        w0.setRequiresGradient(true);
-        Parameter w = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
-        w.setArray(w0);
-        return w;
+        return SgdTest.parameter(manager.create(new float[] {0.5f, -1f, 2f, 0.25f}, new Shape(2, 2)));
     }
 
-    /** Accumulates grad into w's gradient, as a training step's backward. */
     private static void backward(NDArray w, float[] grad) {
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector();
-                NDManager scratch = w.getManager().newSubManager()) {
-            NDArray g = scratch.create(grad, w.getShape());
-            collector.backward(g.mul(w).sum());
-        }
+        SgdTest.backward(w, grad);
     }
 }

@@ -69,7 +69,11 @@ class SgdTest {
     }
 
     private static Parameter parameter(NDManager manager) {
-        NDArray w0 = manager.create(floats(fixture.path("w0")), new Shape(2, 3));
+        return parameter(manager.create(floats(fixture.path("w0")), new Shape(2, 3)));
+    }
+
+    /** A weight named w holding {@code w0}, which records gradients. */
+    static Parameter parameter(NDArray w0) {
         w0.setRequiresGradient(true);
         Parameter w = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
         w.setArray(w0);
@@ -77,7 +81,7 @@ class SgdTest {
     }
 
     /** Accumulates d/dw sum(w * grad) = grad into w's gradient, as a training step's backward. */
-    private static void backward(NDArray w, float[] grad) {
+    static void backward(NDArray w, float[] grad) {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector();
                 NDManager scratch = w.getManager().newSubManager()) {
             NDArray g = scratch.create(grad, w.getShape());
