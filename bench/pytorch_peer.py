@@ -1,4 +1,4 @@
-"""PyTorch eager peer for throughput ratios. Usage (Debian python3-torch): /usr/bin/python3 pytorch_peer.py model=r20|r18 norm=NAME batch=128 ch=3 hw=32 warmup=5 iters=40 mode=both|train|eval threads=2
+"""PyTorch eager peer for throughput ratios. Usage (Debian python3-torch): /usr/bin/python3 pytorch_peer.py model=r20|r18 norm=NAME batch=128 ch=3 hw=32 warmup=5 iters=40 mode=both|train|eval threads=2 [profile=TRACE.json]
 NAME is any norm NormLab ships: bn, iebn, gn (groups 32, rounded down to a divisor of the channels
 as NormLab's default), ln, in, brn, frn, evonorm_b0, evonorm_s0. frn and the EvoNorms carry their
 activation: they replace norm + ReLU, and run without it before the residual addition and in
@@ -110,6 +110,13 @@ if __name__ == "__main__":
             opt.zero_grad(set_to_none=True)
             loss = crit(net(x), y); loss.backward(); opt.step()
         sec = time.perf_counter() - t0
+        if "profile" in a:  # the engine's own profiler over 20 more steps (bench/profile_ops.py sums it)
+            with torch.autograd.profiler.profile() as prof:
+                for it in range(20):
+                    x, y = xs[it % 4], ys[it % 4]
+                    opt.zero_grad(set_to_none=True)
+                    loss = crit(net(x), y); loss.backward(); opt.step()
+            prof.export_chrome_trace(a["profile"])
         print(f"RESULT model={model_name} norm={norm} mode=train batch={B} in={ch}x{hw}x{hw} iters={iters} "
               f"sec={sec:.3f} img_s={iters*B/sec:.1f} ms_iter={sec*1000/iters:.1f} loss={loss.item():.4f}")
     if mode in ("both", "eval"):

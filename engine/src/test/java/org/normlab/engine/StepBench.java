@@ -64,6 +64,10 @@ public final class StepBench {
             firstSteps(registry, opts);
             return;
         }
+        if (opts.getOrDefault("part", "step").equals("profile")) {
+            profile(registry, opts);
+            return;
+        }
         for (String config : opts.getOrDefault("configs", "r20:1x16x16:16,r20:3x32x32:128").split(",")) {
             for (String norm : opts.getOrDefault("norms", "bn,iebn,gn,ln").split(",")) {
                 run(registry, norm, config, rounds, steps, cpu);
@@ -152,6 +156,33 @@ public final class StepBench {
                     v.close();
                 }
             }
+        }
+    }
+
+    /**
+     * part=profile: libtorch's own profiler over {@code steps} steps after 100 warm-up steps, one
+     * config and norm; writes a Chrome trace to {@code out} (default profile-NORM.json) for
+     * bench/profile_ops.py, which sums it per engine op as it does the PyTorch peer's.
+     */
+    private static void profile(NormRegistry registry, Map<String, String> opts) {
+        int steps = Integer.parseInt(opts.getOrDefault("steps", "20"));
+        String config = opts.getOrDefault("configs", "r20:1x16x16:16").split(",")[0];
+        String norm = opts.getOrDefault("norms", "bn").split(",")[0];
+        String[] parts = config.split(":");
+        String model = parts[0].equals("r20") ? "resnet20" : parts[0].equals("r8") ? "resnet8" : parts[0];
+        int[] chw = Arrays.stream(parts[1].split("x")).mapToInt(Integer::parseInt).toArray();
+        Shape shape = new Shape(Integer.parseInt(parts[2]), chw[0], chw[1], chw[2]);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Variant v = new Variant("profiled", true);
+            v.build(registry, norm, model, chw[0], shape, manager);
+            NDArray x = manager.randomNormal(shape);
+            NDArray y = manager.randomInteger(0, 10, new Shape(shape.get(0)), DataType.INT64).toType(DataType.FLOAT32, false);
+            v.time(x, y, 100, false);
+            ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+            double ms = v.time(x, y, steps, false);
+            ai.djl.pytorch.jni.JniUtils.stopProfile(opts.getOrDefault("out", "profile-" + norm + ".json"));
+            System.out.printf(Locale.ROOT, "PROFILE norm=%s config=%s steps=%d ms_per_step=%.2f (profiled)%n", norm, config, steps, ms);
+            v.close();
         }
     }
 

@@ -1,8 +1,6 @@
 package org.normlab.norm;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -11,11 +9,9 @@ final class BatchStandardizer implements Standardizer {
 
     @Override
     public NDArray standardize(NDArray x, RunningStats stats, boolean training) {
-        NDManager manager = x.getManager();
-        Shape channels = stats.mean().getShape();
-        NDArray ones = manager.ones(channels, x.getDataType());
-        NDArray zeros = manager.zeros(channels, x.getDataType());
-        return RunningStats.fusedBatchNorm(x, stats, ones, zeros, training);
+        long channels = x.getShape().get(1);
+        return RunningStats.fusedBatchNorm(
+                x, stats, EngineConstants.ones(x, channels), EngineConstants.zeros(x, channels), training);
     }
 
     /** The fused kernel updates the running mean and the unbiased running variance, as PyTorch's. */

@@ -19,8 +19,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.normlab.norm.NormRegistry;
+import org.normlab.norm.RunningStats;
 import org.normlab.norm.Standardizable;
 import org.normlab.norm.Standardizer;
+import org.normlab.norm.WatchedBatchStep;
 import org.normlab.norm.testing.NativeChurn;
 
 /**
@@ -100,6 +102,34 @@ class FusedPathTest {
         assertClose(generic, fused, 1e-10);
     }
 
+    @Test
+    void thePlainStepTakesTheFusedPathOnLargeInputsOnly() {
+        // Which path ran, told by a watched plain step: the generic path standardizes through
+        // it, the fused one only shows it x.
+        AtomicInteger standardized = new AtomicInteger();
+        WatchedBatchStep watched = new WatchedBatchStep() {
+            @Override
+            public void watch(NDArray x, RunningStats stats, boolean training) {}
+
+            @Override
+            public NDArray standardize(NDArray x, RunningStats stats, boolean training) {
+                standardized.incrementAndGet();
+                return WatchedBatchStep.super.standardize(x, stats, training);
+            }
+        };
+        long largest = IebnLayer.FUSED_MIN_SIZE; // 16 x 8 x 32 x 32 values
+        for (Shape shape : new Shape[] {new Shape(16, 8, 32, 32), new Shape(16, 8, 32, 31), new Shape(16, 16, 16, 16)}) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                Block block = iebn(manager, shape, DataType.FLOAT32, true);
+                ((Standardizable) block).setStandardizer(watched);
+                int before = standardized.get();
+                block.forward(new ParameterStore(manager, false), new NDList(manager.randomNormal(shape)), true);
+                assertEquals(shape.size() >= largest ? 0 : 1, standardized.get() - before, shape.toString());
+            }
+        }
+        assertEquals(2, standardized.get(), "one generic forward of the two small inputs each");
+    }
+
     private static void assertSamePaths(Shape shape, DataType type, boolean affine, double offset, double tol) {
         int before = GENERIC_STEPS.get();
         Run generic = run(shape, type, affine, offset, true, 11L, false);
@@ -155,6 +185,8 @@ class FusedPathTest {
             randomizeParameters(block, manager, type);
             if (generic) {
                 ((Standardizable) block).setStandardizer(SAME_AS_BATCH);
+            } else {
+                ((IebnLayer) block).fusedMinSize = 0; // fused at any size
             }
             Shape stored = transposed ? new Shape(shape.get(0), shape.get(1), shape.get(3), shape.get(2)) : shape;
             NDArray x0 = manager.randomNormal(stored).mul(2).add(offset).toType(type, false);
