@@ -3,7 +3,7 @@ NAME is any norm NormLab ships: bn, iebn, gn (groups 32, rounded down to a divis
 as NormLab's default), ln, in, brn, frn, evonorm_b0, evonorm_s0. frn and the EvoNorms carry their
 activation: they replace norm + ReLU, and run without it before the residual addition and in
 shortcuts, as NormLab's models (timm's create_norm_act / apply_act=False).
-r20 = CIFAR ResNet-20 (option-A shortcut unless opt=B), r18 = torchvision ResNet-18 layout, 10 classes.
+r8, r20, r56 = CIFAR ResNet-8, -20, -56 (option-A shortcut unless opt=B), r18 = torchvision ResNet-18 layout, 10 classes.
 Prints one RESULT line per mode with img_s=<images per second>.
 Extended from shared/bench/pytorch_peer.py; the reference modules come from make_fixture.py."""
 import os, sys, time, torch, torch.nn as nn, torch.nn.functional as F
@@ -96,7 +96,7 @@ if __name__ == "__main__":
     warmup = int(a.get("warmup", 5)); iters = int(a.get("iters", 40)); mode = a.get("mode", "both")
     torch.set_num_threads(int(a.get("threads", 2)))
     torch.manual_seed(0)
-    net = resnet18(ch) if model_name == "r18" else cifar_resnet(3, a.get("opt", "A"), ch)
+    net = resnet18(ch) if model_name == "r18" else cifar_resnet({"r8": 1, "r20": 3, "r56": 9}[model_name], a.get("opt", "A"), ch)
     print("torch", torch.__version__, "threads", torch.get_num_threads(),
           "params", sum(p.numel() for p in net.parameters() if p.requires_grad))
     xs = [torch.randn(B, ch, hw, hw) for _ in range(4)]; ys = [torch.randint(0, 10, (B,)) for _ in range(4)]

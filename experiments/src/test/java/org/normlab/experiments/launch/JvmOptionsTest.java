@@ -22,7 +22,7 @@ class JvmOptionsTest {
 
     @Test
     void theLaunchersReadTheHeapYoungGenerationAndDirectMemoryLimits() {
-        assertEquals(List.of("-Xmx6g", "-Xmn64m", "-XX:MaxDirectMemorySize=1g"), JvmOptions.defaults());
+        assertEquals(List.of("-Xmx6g", "-Xmn64m", "-XX:MaxDirectMemorySize=1g", "-XX:TieredStopAtLevel=1"), JvmOptions.defaults());
     }
 
     @Test

@@ -64,7 +64,7 @@ class K8sJobTest {
         assertTrue(pod.path("terminationGracePeriodSeconds").isInt(), "a number, not a string");
         JsonNode container = pod.path("containers").get(0);
         assertEquals("registry.example/normlab:0.1", container.path("image").asText());
-        assertEquals(List.of("java", "-Xmx6g", "-Xmn64m", "-XX:MaxDirectMemorySize=1g", "-jar", "/app/experiments.jar"),
+        assertEquals(List.of("java", "-Xmx6g", "-Xmn64m", "-XX:MaxDirectMemorySize=1g", "-XX:TieredStopAtLevel=1", "-jar", "/app/experiments.jar"),
                 texts(container.path("command")), "bin/normlab's JVM options");
         assertEquals(List.of("run", "/sweeps/smoke.yaml", "--shard", "$(JOB_COMPLETION_INDEX)/3", "--out", "/results",
                 "--set", "epochs=2"), texts(container.path("args")));
@@ -106,7 +106,7 @@ class K8sJobTest {
         JsonNode pod = parse(smoke().javaOptions(List.of("-Xmx16g")).gracePeriod(120).build().yaml())
                 .get(1).path("spec").path("template").path("spec");
         assertEquals(120, pod.path("terminationGracePeriodSeconds").asInt());
-        assertEquals(List.of("java", "-Xmx6g", "-Xmn64m", "-XX:MaxDirectMemorySize=1g", "-Xmx16g", "-jar",
+        assertEquals(List.of("java", "-Xmx6g", "-Xmn64m", "-XX:MaxDirectMemorySize=1g", "-XX:TieredStopAtLevel=1", "-Xmx16g", "-jar",
                 "/app/experiments.jar"), texts(pod.path("containers").get(0).path("command")), "the last -Xmx wins");
         assertEquals("--grace-period 0: must be at least 1 (seconds)",
                 assertThrows(UserError.class, () -> smoke().gracePeriod(0).build()).getMessage());

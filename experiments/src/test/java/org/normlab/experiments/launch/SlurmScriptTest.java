@@ -60,7 +60,7 @@ class SlurmScriptTest {
         assertEquals(0, run("/bin/bash", "-n", script.toString()).exit, "bash -n: the syntax is valid");
         Result r = run(Map.of("SLURM_ARRAY_TASK_ID", "2", "JAVA", fakeJava.toString()), "/bin/bash", script.toString());
         assertEquals(0, r.exit, r.err);
-        assertEquals(List.of("-Xmx6g", "-Xmn64m", "-XX:MaxDirectMemorySize=1g", "-Xmx2g", "-jar", "/shared/experiments.jar", "run", "/shared/sweeps/smoke.yaml",
+        assertEquals(List.of("-Xmx6g", "-Xmn64m", "-XX:MaxDirectMemorySize=1g", "-XX:TieredStopAtLevel=1", "-Xmx2g", "-jar", "/shared/experiments.jar", "run", "/shared/sweeps/smoke.yaml",
                 "--shard", "2/4", "--out", "/shared/runs", "--set", "epochs=2", "--set", "grid.norm.name=[bn, iebn]",
                 "--set", "name=it's $HOME", "--parallel", "2", "--threads", "4"), r.out.lines().toList());
 
