@@ -66,7 +66,8 @@ class SlurmScriptTest {
 
         Result jar = run(Map.of("SLURM_ARRAY_TASK_ID", "0", "JAVA", fakeJava.toString(), "NORMLAB_JAR", "/elsewhere/x.jar"),
                 "/bin/bash", script.toString());
-        assertEquals("/elsewhere/x.jar", jar.out.lines().toList().get(5), "NORMLAB_JAR overrides the jar");
+        List<String> jarArgs = jar.out.lines().toList();
+        assertEquals("/elsewhere/x.jar", jarArgs.get(jarArgs.indexOf("-jar") + 1), "NORMLAB_JAR overrides the jar");
 
         Result outside = run(Map.of("JAVA", fakeJava.toString()), "/bin/bash", script.toString());
         assertNotEquals(0, outside.exit);
