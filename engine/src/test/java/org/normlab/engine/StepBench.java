@@ -28,11 +28,12 @@ import org.normlab.norm.NormRegistry;
  * <pre>
  *   java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -cp CP org.normlab.engine.StepBench \
  *       [ab=PROPERTY] [norms=bn,iebn,gn,ln] [configs=r20:1x16x16:16,r20:3x32x32:128] [rounds=11] [steps=10]
- *       [clock=cpu|wall] [part=step|sgd]
+ *       [clock=cpu|wall] [part=step|sgd|split|first|profile] [out=TRACE.json]
  * </pre>
  * Prints per norm and config the median ms per step of each variant and the median over rounds
  * of the per-round ratio a/b (above 1: b is faster), with its range. {@code part=sgd} times the
- * optimizer step alone.
+ * optimizer step alone; {@code part=profile} writes libtorch's profiler trace of {@code steps}
+ * steps for bench/profile_ops.py (engine calls per step, against the PyTorch peer's).
  */
 public final class StepBench {
 

@@ -32,7 +32,7 @@ import org.normlab.norm.Standardizer;
  *   mvn -q -B -o -pl models -am test-compile
  *   MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=68719476736 MALLOC_TOP_PAD_=268435456 \
  *   java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -cp &lt;models test classpath&gt; \
- *       org.normlab.models.bench.NormBench [rounds=15] [iters=1] [configs=r20c3,r20c1,r18c3] \
+ *       org.normlab.models.bench.NormBench [rounds=15] [iters=1] [configs=r20c3,r20c1,r18c3,r20c1b16,r8c1b16] \
  *       [norms=bn,iebn,iebn-generic] [modes=train,eval] [clock=cpu|wall]
  * </pre>
  * norms are any registry names: bn, iebn, gn, ln, in, brn, frn, evonorm_b0, evonorm_s0 (the
@@ -57,6 +57,9 @@ public final class NormBench {
         CONFIGS.put("r20c3", new Config("r20c3", "resnet20", 3, 32, 128));
         CONFIGS.put("r20c1", new Config("r20c1", "resnet20", 1, 28, 128));
         CONFIGS.put("r18c3", new Config("r18c3", "resnet18", 3, 32, 64));
+        // small batches (issue 27): the batch-noise studies' scale
+        CONFIGS.put("r20c1b16", new Config("r20c1b16", "resnet20", 1, 16, 16));
+        CONFIGS.put("r8c1b16", new Config("r8c1b16", "resnet8", 1, 16, 16));
     }
 
     private static final int CLASSES = 10;
