@@ -14,8 +14,9 @@
 #          600-image training subset (600 steps at batch 2), without the instruments the parity
 #          script does not run (eval.stats precise and batch, the per-layer log)
 #
-# Environment: JAR (experiments/target/experiments.jar), PYTHON (/usr/bin/python3), THREADS (2,
-# both sides), NORMS (bn,iebn). Run it on an otherwise idle machine.
+# Environment: JAR (experiments/target/experiments.jar), JAVA_OPTS (default: the project's
+# jvm.options, as bin/normlab runs the jar), PYTHON (/usr/bin/python3), THREADS (2, both sides),
+# NORMS (bn,iebn). Run it on an otherwise idle machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-3}
@@ -50,7 +51,8 @@ start=$(date +%s)
 run_normlab() {
   local out=$work/normlab-$1 t0 t1
   t0=$(date +%s.%N)
-  java -Dai.djl.pytorch.num_threads="$threads" -jar "$jar" "$sweep" "${sets[@]}" --out "$out" >"$work/normlab-$1.log" 2>&1 \
+  java ${JAVA_OPTS:-@$root/experiments/src/main/resources/org/normlab/experiments/launch/jvm.options} \
+    -Dai.djl.pytorch.num_threads="$threads" -jar "$jar" "$sweep" "${sets[@]}" --out "$out" >"$work/normlab-$1.log" 2>&1 \
     || { echo "NormLab failed, round $1:" >&2; tail -20 "$work/normlab-$1.log" >&2; exit 1; }
   t1=$(date +%s.%N)
   echo "$1 normlab process $(echo "$t1 - $t0" | bc)" >> "$work/times"
