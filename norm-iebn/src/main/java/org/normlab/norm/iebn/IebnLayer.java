@@ -52,8 +52,8 @@ public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
     static final long KERNEL_MIN_MAP_SIZE = 512;
     /**
      * Inputs with at least this many values take the fused path. Smaller layers cost what their
-     * engine calls cost, not what their memory passes do, and the generic path makes a third as
-     * many calls (measured on ResNet-20 training steps, BENCHMARKS.md: generic 6-10% faster at
+     * engine calls cost, not what their memory passes do, and the generic path makes about half
+     * as many calls (measured on ResNet-20 training steps, BENCHMARKS.md: generic 6-10% faster at
      * batch 16 on 1x16x16, whose largest layer has 65536 values; fused 5-18% faster from batch
      * 32 on 3x32x32 and batch 64 on 1x16x16 up).
      */
