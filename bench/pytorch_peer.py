@@ -104,18 +104,18 @@ if __name__ == "__main__":
     crit = nn.CrossEntropyLoss()
     if mode in ("both", "train"):
         net.train()
+        def train_step(it):
+            opt.zero_grad(set_to_none=True)
+            loss = crit(net(xs[it % 4]), ys[it % 4]); loss.backward(); opt.step()
+            return loss
         for it in range(warmup + iters):
             if it == warmup: t0 = time.perf_counter()
-            x, y = xs[it % 4], ys[it % 4]
-            opt.zero_grad(set_to_none=True)
-            loss = crit(net(x), y); loss.backward(); opt.step()
+            loss = train_step(it)
         sec = time.perf_counter() - t0
         if "profile" in a:  # the engine's own profiler over 20 more steps (bench/profile_ops.py sums it)
             with torch.autograd.profiler.profile() as prof:
                 for it in range(20):
-                    x, y = xs[it % 4], ys[it % 4]
-                    opt.zero_grad(set_to_none=True)
-                    loss = crit(net(x), y); loss.backward(); opt.step()
+                    loss = train_step(it)
             prof.export_chrome_trace(a["profile"])
         print(f"RESULT model={model_name} norm={norm} mode=train batch={B} in={ch}x{hw}x{hw} iters={iters} "
               f"sec={sec:.3f} img_s={iters*B/sec:.1f} ms_iter={sec*1000/iters:.1f} loss={loss.item():.4f}")

@@ -77,17 +77,13 @@ public final class StepBench {
     }
 
     private static void run(NormRegistry registry, String norm, String config, int rounds, int steps, boolean cpu) {
-        String[] parts = config.split(":");
-        String model = parts[0].equals("r20") ? "resnet20" : parts[0].equals("r8") ? "resnet8" : parts[0];
-        int[] chw = Arrays.stream(parts[1].split("x")).mapToInt(Integer::parseInt).toArray();
-        int batch = Integer.parseInt(parts[2]);
-        Shape shape = new Shape(batch, chw[0], chw[1], chw[2]);
+        Config c = Config.parse(config);
         try (NDManager manager = NDManager.newBaseManager()) {
             List<Variant> variants = List.of(new Variant("a", false), new Variant("b", true));
-            NDArray x = manager.randomNormal(shape);
-            NDArray y = manager.randomInteger(0, 10, new Shape(batch), DataType.INT64).toType(DataType.FLOAT32, false);
+            NDArray x = manager.randomNormal(c.shape());
+            NDArray y = c.labels(manager);
             for (Variant v : variants) {
-                v.build(registry, norm, model, chw[0], shape, manager);
+                v.build(registry, norm, c, manager);
                 boolean saved = sgdOnly;
                 sgdOnly = false; // the warm-up's backward makes the gradients part=sgd steps on
                 v.time(x, y, Math.max(steps, 20), cpu);
@@ -130,17 +126,13 @@ public final class StepBench {
         String config = opts.getOrDefault("configs", "r20:1x16x16:16").split(",")[0];
         for (String norm : opts.getOrDefault("norms", "bn").split(",")) {
             for (String which : new String[] {"first", "second"}) {
-                String[] parts = config.split(":");
-                String model = parts[0].equals("r20") ? "resnet20" : parts[0].equals("r8") ? "resnet8" : parts[0];
-                int[] chw = Arrays.stream(parts[1].split("x")).mapToInt(Integer::parseInt).toArray();
-                int batch = Integer.parseInt(parts[2]);
-                Shape shape = new Shape(batch, chw[0], chw[1], chw[2]);
+                Config c = Config.parse(config);
                 long t0 = System.nanoTime();
                 try (NDManager manager = NDManager.newBaseManager()) {
                     Variant v = new Variant(which, true);
-                    v.build(registry, norm, model, chw[0], shape, manager);
-                    NDArray x = manager.randomNormal(shape);
-                    NDArray y = manager.randomInteger(0, 10, new Shape(batch), DataType.INT64).toType(DataType.FLOAT32, false);
+                    v.build(registry, norm, c, manager);
+                    NDArray x = manager.randomNormal(c.shape());
+                    NDArray y = c.labels(manager);
                     double build = (System.nanoTime() - t0) / 1e6;
                     double[] ms = new double[steps];
                     for (int i = 0; i < steps; i++) {
@@ -169,21 +161,34 @@ public final class StepBench {
         int steps = Integer.parseInt(opts.getOrDefault("steps", "20"));
         String config = opts.getOrDefault("configs", "r20:1x16x16:16").split(",")[0];
         String norm = opts.getOrDefault("norms", "bn").split(",")[0];
-        String[] parts = config.split(":");
-        String model = parts[0].equals("r20") ? "resnet20" : parts[0].equals("r8") ? "resnet8" : parts[0];
-        int[] chw = Arrays.stream(parts[1].split("x")).mapToInt(Integer::parseInt).toArray();
-        Shape shape = new Shape(Integer.parseInt(parts[2]), chw[0], chw[1], chw[2]);
+        Config c = Config.parse(config);
         try (NDManager manager = NDManager.newBaseManager()) {
             Variant v = new Variant("profiled", true);
-            v.build(registry, norm, model, chw[0], shape, manager);
-            NDArray x = manager.randomNormal(shape);
-            NDArray y = manager.randomInteger(0, 10, new Shape(shape.get(0)), DataType.INT64).toType(DataType.FLOAT32, false);
+            v.build(registry, norm, c, manager);
+            NDArray x = manager.randomNormal(c.shape());
+            NDArray y = c.labels(manager);
             v.time(x, y, 100, false);
             ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
             double ms = v.time(x, y, steps, false);
             ai.djl.pytorch.jni.JniUtils.stopProfile(opts.getOrDefault("out", "profile-" + norm + ".json"));
             System.out.printf(Locale.ROOT, "PROFILE norm=%s config=%s steps=%d ms_per_step=%.2f (profiled)%n", norm, config, steps, ms);
             v.close();
+        }
+    }
+
+    /** A {@code configs=} entry, {@code model:CxHxW:batch} (r20 and r8 stand for resnet20 and resnet8). */
+    private record Config(String model, Shape shape) {
+
+        static Config parse(String config) {
+            String[] parts = config.split(":");
+            String model = parts[0].equals("r20") ? "resnet20" : parts[0].equals("r8") ? "resnet8" : parts[0];
+            int[] chw = Arrays.stream(parts[1].split("x")).mapToInt(Integer::parseInt).toArray();
+            return new Config(model, new Shape(Integer.parseInt(parts[2]), chw[0], chw[1], chw[2]));
+        }
+
+        /** Random labels for a batch, as the training step takes them. */
+        NDArray labels(NDManager manager) {
+            return manager.randomInteger(0, 10, new Shape(shape.get(0)), DataType.INT64).toType(DataType.FLOAT32, false);
         }
     }
 
@@ -205,11 +210,11 @@ public final class StepBench {
             this.flag = flag;
         }
 
-        void build(NormRegistry registry, String norm, String model, int channels, Shape shape, NDManager parent) {
+        void build(NormRegistry registry, String norm, Config config, NDManager parent) {
             NormFactory factory = registry.factory(norm, Map.of());
-            block = Models.build(Models.parse(model, 10, channels), factory, factory);
+            block = Models.build(Models.parse(config.model(), 10, (int) config.shape().get(1)), factory, factory);
             manager = parent.newSubManager();
-            block.initialize(manager, DataType.FLOAT32, shape);
+            block.initialize(manager, DataType.FLOAT32, config.shape());
             step = new TrainStep(block, manager, new CrossEntropy(0), 0.9, 5e-4, false);
         }
 
