@@ -24,41 +24,52 @@ import java.util.function.Function;
 public final class EngineConstants {
 
     private static final Map<Device, NDManager> OWNERS = new ConcurrentHashMap<>();
-    private static final Map<String, NDArray> ARRAYS = new ConcurrentHashMap<>();
+    private static final Map<Key, NDArray> ARRAYS = new ConcurrentHashMap<>();
 
     private EngineConstants() {}
 
     /** A scalar of like's type on like's device, value rounded once, from double. */
     public static NDArray scalar(NDArray like, double value) {
-        return cached(like, "scalar " + Double.doubleToLongBits(value), m -> {
-            // create(double) lives in a Java buffer and toType keeps the memory when the type
-            // matches: duplicate() is what copies into engine memory.
-            NDArray engineCopy;
-            try (NDArray exact = m.create(value)) {
-                engineCopy = exact.duplicate();
+        return cached(like, "scalar", Double.doubleToLongBits(value), m -> {
+            NDArray exact = float64In(m, value);
+            if (exact.getDataType() == like.getDataType()) {
+                return exact;
             }
-            if (engineCopy.getDataType() == like.getDataType()) {
-                return engineCopy;
-            }
-            NDArray typed = engineCopy.toType(like.getDataType(), false);
-            engineCopy.close();
+            NDArray typed = exact.toType(like.getDataType(), false);
+            exact.close();
             return typed;
         });
     }
 
+    /** A 0-dim float64 scalar on like's device (a module argument that PyTorch reads as a double). */
+    public static NDArray float64(NDArray like, double value) {
+        return cached(like, "float64", Double.doubleToLongBits(value), m -> float64In(m, value));
+    }
+
+    private static NDArray float64In(NDManager m, double value) {
+        // create(double) lives in a Java buffer and toType keeps the memory when the type
+        // matches: duplicate() is what copies into engine memory.
+        try (NDArray javaBuffer = m.create(value)) {
+            return javaBuffer.duplicate();
+        }
+    }
+
     /** Zeros of shape (length), like's type, on like's device. */
     public static NDArray zeros(NDArray like, long length) {
-        return cached(like, "zeros " + length, m -> m.zeros(new Shape(length), like.getDataType()));
+        return cached(like, "zeros", length, m -> m.zeros(new Shape(length), like.getDataType()));
     }
 
     /** Ones of shape (length), like's type, on like's device. */
     public static NDArray ones(NDArray like, long length) {
-        return cached(like, "ones " + length, m -> m.ones(new Shape(length), like.getDataType()));
+        return cached(like, "ones", length, m -> m.ones(new Shape(length), like.getDataType()));
     }
 
-    private static NDArray cached(NDArray like, String what, Function<NDManager, NDArray> make) {
+    /** What a constant is: its device and type, a kind ("ones") and a value (a length, a double's bits). */
+    private record Key(Device device, DataType type, String kind, long value) {}
+
+    private static NDArray cached(NDArray like, String kind, long value, Function<NDManager, NDArray> make) {
         Device device = like.getDevice();
-        String key = device + " " + like.getDataType() + " " + what;
+        Key key = new Key(device, like.getDataType(), kind, value);
         NDArray array = ARRAYS.get(key);
         if (array == null || array.isReleased()) {
             NDManager owner = OWNERS.compute(device, (d, m) -> m == null || !m.isOpen()

@@ -14,14 +14,15 @@ import org.normlab.norm.PerChannelBlock;
  * into {@code groups} consecutive groups, each group is normalized by its own mean and biased
  * variance over (C / groups, H, W), then a per-channel affine. One group is LayerNorm as the
  * GroupNorm paper defines it for CNNs; one group per channel is InstanceNorm. Batch-independent:
- * no running statistics, eval equals train.
+ * no running statistics, eval equals train. On the PyTorch engine it runs torch's own group-norm
+ * kernel ({@link TorchGroupNorm}).
  */
 public final class GroupNormLayer extends PerChannelBlock {
 
     private static final byte VERSION = 1;
 
     private final int groups;
-    private final float eps;
+    private final double eps;
     private final Parameter gamma;
     private final Parameter beta;
 
@@ -29,7 +30,7 @@ public final class GroupNormLayer extends PerChannelBlock {
      * @param groups the number of groups, dividing the layer's channels
      * @param affine whether to learn a per-channel scale ({@code gamma}) and shift ({@code beta})
      */
-    public GroupNormLayer(int groups, float eps, boolean affine) {
+    public GroupNormLayer(int groups, double eps, boolean affine) {
         super(VERSION);
         this.groups = groups;
         this.eps = eps;
@@ -45,13 +46,18 @@ public final class GroupNormLayer extends PerChannelBlock {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        // The engine's layer norm over each (sample, group) row: one fused kernel with its own backward.
+        long c = x.getShape().get(1);
+        NDArray weight = gamma == null ? EngineConstants.ones(x, c) : store.getValue(gamma, x.getDevice(), training);
+        NDArray bias = beta == null ? EngineConstants.zeros(x, c) : store.getValue(beta, x.getDevice(), training);
+        if (TorchGroupNorm.supports(x, weight, bias)) {
+            return new NDList(TorchGroupNorm.apply(x, groups, weight, bias, eps));
+        }
+        // Any other engine (or an input name that DJL's module call would misread): the engine's
+        // layer norm over each (sample, group) row, then the per-channel affine.
         NDArray rows = groupRows(x, groups);
         long perGroup = rows.getShape().get(2);
-        NDArray unitScale = EngineConstants.ones(x, perGroup);
-        NDArray noShift = EngineConstants.zeros(x, perGroup);
         NDArray xHat = rows.getNDArrayInternal()
-                .layerNorm(rows, new Shape(perGroup), unitScale, noShift, eps)
+                .layerNorm(rows, new Shape(perGroup), EngineConstants.ones(x, perGroup), EngineConstants.zeros(x, perGroup), (float) eps)
                 .singletonOrThrow()
                 .reshape(x.getShape());
         if (gamma == null) {

@@ -15,7 +15,7 @@ final class GroupNormOptions {
     static GroupNormLayer layer(int groups, NormSpec spec) {
         return new GroupNormLayer(
                 groups,
-                spec.options().getFloat(BatchNormOptions.EPS.name()),
+                spec.options().getDouble(BatchNormOptions.EPS.name()),
                 spec.options().getBoolean(BatchNormOptions.AFFINE.name()));
     }
 }
