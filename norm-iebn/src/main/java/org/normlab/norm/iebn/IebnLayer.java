@@ -26,10 +26,10 @@ import org.normlab.norm.RunningStats;
  * y = x_hat * gamma * sigmoid(w * mean_hw(x) + b) + beta, the gate pooled over the raw input,
  * per instance and channel, in training and in eval. Initial values: gamma 1, beta 0, w 0, b -1.
  *
- * <p>With the plain batch step (watched by layers.csv's probes or not) a large input runs fused,
- * as one per-(n, c) affine of x after two reductions over it (see {@link #fusedForward}); a small
- * one (see {@link #FUSED_MIN_SIZE}), and any input under a replaced step (a noise wrapper), takes
- * x_hat from the step and applies the gate on top.
+ * <p>With the plain batch step (watched by layers.csv's probes or not) eval, and training on a
+ * large input, run fused, as one per-(n, c) affine of x after one or two reductions over it (see
+ * {@link #fusedForward}); training on a small input (see {@link #FUSED_MIN_SIZE}), and any input
+ * under a replaced step (a noise wrapper), takes x_hat from the step and applies the gate on top.
  *
  * <p>With the option {@code gate: fixed} (the control that separates the gate from its scale) w
  * and b keep their initial values 0 and -1 and are out of training: no gradient, no optimizer
@@ -51,7 +51,7 @@ public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
     /** Feature maps at least this large (H*W) take the fused affine kernel; see perMapAffine. */
     static final long KERNEL_MIN_MAP_SIZE = 512;
     /**
-     * Inputs with at least this many values take the fused path. Smaller layers cost what their
+     * Inputs with at least this many values take the fused path in training. Smaller layers cost what their
      * engine calls cost, not what their memory passes do, and the generic path makes about half
      * as many calls (measured on ResNet-20 training steps, BENCHMARKS.md: generic 6-10% faster at
      * batch 16 on 1x16x16, whose largest layer has 65536 values; fused 5-18% faster from batch
@@ -97,7 +97,10 @@ public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        if (x.getShape().size() >= fusedMinSize && canFuse(x, training) && fusedPathAllowed(store, x, training)) {
+        // In eval the fused path is one reduction and one affine over x, against the generic path's
+        // reduction, batch-norm kernel, multiply and add: it wins at every size (BENCHMARKS.md).
+        boolean large = !training || x.getShape().size() >= fusedMinSize;
+        if (large && canFuse(x, training) && fusedPathAllowed(store, x, training)) {
             return new NDList(fusedForward(store, x, training));
         }
         NDArray gate = Activation.sigmoid(perChannel(store, weightReadjust, x, training)
@@ -231,13 +234,17 @@ public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
         return store.getValue(p, x.getDevice(), training);
     }
 
-    /** mean over every axis after the channel axis, kept as size-1 axes: (N, C, 1, 1). */
+    /**
+     * The mean over every axis after the channel axis, kept as size-1 axes: (N, C, 1, 1). One sum
+     * over all of them, then a scale on the small result: DJL's mean takes one axis per call, and
+     * two reductions over x cost more than twice one (BENCHMARKS.md).
+     */
     private static NDArray spatialMean(NDArray x) {
-        NDArray m = x;
-        for (int axis = x.getShape().dimension() - 1; axis >= 2; axis--) {
-            m = m.mean(new int[] {axis}, true);
+        if (x.getShape().dimension() <= 2) {
+            return x;
         }
-        return m;
+        long perMap = x.getShape().size() / (x.getShape().get(0) * x.getShape().get(1));
+        return x.sum(axesAfter(1, x), true).mul(EngineConstants.scalar(x, 1.0 / perMap));
     }
 
     /**

@@ -103,7 +103,7 @@ class FusedPathTest {
     }
 
     @Test
-    void thePlainStepTakesTheFusedPathOnLargeInputsOnly() {
+    void thePlainStepTakesTheFusedPathInEvalAndOnLargeInputsInTraining() {
         // Which path ran, told by a watched plain step: the generic path standardizes through
         // it, the fused one only shows it x.
         AtomicInteger standardized = new AtomicInteger();
@@ -125,9 +125,11 @@ class FusedPathTest {
                 int before = standardized.get();
                 block.forward(new ParameterStore(manager, false), new NDList(manager.randomNormal(shape)), true);
                 assertEquals(shape.size() >= largest ? 0 : 1, standardized.get() - before, shape.toString());
+                block.forward(new ParameterStore(manager, false), new NDList(manager.randomNormal(shape)), false);
+                assertEquals(shape.size() >= largest ? 0 : 1, standardized.get() - before, shape + " in eval");
             }
         }
-        assertEquals(2, standardized.get(), "one generic forward of the two small inputs each");
+        assertEquals(2, standardized.get(), "one generic training forward of the two small inputs each, none in eval");
     }
 
     private static void assertSamePaths(Shape shape, DataType type, boolean affine, double offset, double tol) {
