@@ -99,8 +99,8 @@ public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
         NDArray x = inputs.singletonOrThrow();
         // In eval the fused path is one reduction and one affine over x, against the generic path's
         // reduction, batch-norm kernel, multiply and add: it wins at every size (BENCHMARKS.md).
-        boolean large = !training || x.getShape().size() >= fusedMinSize;
-        if (large && canFuse(x, training) && fusedPathAllowed(store, x, training)) {
+        boolean fusedBySize = !training || x.getShape().size() >= fusedMinSize;
+        if (fusedBySize && canFuse(x, training) && fusedPathAllowed(store, x, training)) {
             return new NDList(fusedForward(store, x, training));
         }
         NDArray gate = Activation.sigmoid(perChannel(store, weightReadjust, x, training)
