@@ -74,15 +74,23 @@ public abstract class PerChannelBlock extends AbstractBlock {
         return axes;
     }
 
-    /** The mean over {@code axes}, kept as size-1 axes (the engine reduces one axis per call). */
+    /**
+     * The mean over {@code axes}, kept as size-1 axes. Over several axes, one sum over all of them
+     * and then a scale on the small result: DJL's mean takes one axis per call, and two reductions
+     * over x cost more than twice one (BENCHMARKS.md, "IEBN: eval on the fused path"). No axes: x.
+     */
     protected static NDArray meanOver(NDArray x, int... axes) {
-        int[] sorted = axes.clone();
-        java.util.Arrays.sort(sorted);
-        NDArray m = x;
-        for (int i = sorted.length - 1; i >= 0; i--) {
-            m = m.mean(new int[] {sorted[i]}, true);
+        if (axes.length == 0) {
+            return x; // the engine's sum over no axes would sum over all of them
         }
-        return m;
+        if (axes.length == 1) {
+            return x.mean(axes, true);
+        }
+        long count = 1;
+        for (int axis : axes) {
+            count *= x.getShape().get(axis);
+        }
+        return x.sum(axes, true).mul(EngineConstants.scalar(x, 1.0 / count));
     }
 
     /** {@code y * gamma + beta}, per channel: the affine step after a normalization. */

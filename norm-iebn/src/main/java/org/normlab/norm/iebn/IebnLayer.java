@@ -104,7 +104,7 @@ public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
             return new NDList(fusedForward(store, x, training));
         }
         NDArray gate = Activation.sigmoid(perChannel(store, weightReadjust, x, training)
-                .mul(spatialMean(x))
+                .mul(meanOver(x, spatialAxes(x)))
                 .add(perChannel(store, biasReadjust, x, training)));
         NDArray xHat = standardize(store, x, training);
         if (!affine) {
@@ -235,19 +235,6 @@ public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
     }
 
     /**
-     * The mean over every axis after the channel axis, kept as size-1 axes: (N, C, 1, 1). One sum
-     * over all of them, then a scale on the small result: DJL's mean takes one axis per call, and
-     * two reductions over x cost more than twice one (BENCHMARKS.md).
-     */
-    private static NDArray spatialMean(NDArray x) {
-        if (x.getShape().dimension() <= 2) {
-            return x;
-        }
-        long perMap = x.getShape().size() / (x.getShape().get(0) * x.getShape().get(1));
-        return x.sum(axesAfter(1, x), true).mul(EngineConstants.scalar(x, 1.0 / perMap));
-    }
-
-    /**
      * The gate sigmoid(w_c * mean_hw(x) + b_c) over (N, C), summarized on the engine: four
      * scalars come back to Java. Uses the parameters' current values; changes nothing.
      */
@@ -255,7 +242,7 @@ public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
     public Map<String, Double> probe(NDArray input) {
         long n = input.getShape().get(0);
         long c = input.getShape().get(1);
-        NDArray pooled = spatialMean(input).reshape(n, c);
+        NDArray pooled = meanOver(input, spatialAxes(input)).reshape(n, c);
         NDArray w = master(weightReadjust, input).reshape(1, c);
         NDArray b = master(biasReadjust, input).reshape(1, c);
         NDArray gate = Activation.sigmoid(pooled.mul(w).add(b));
