@@ -142,7 +142,7 @@ public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
         long l = shape.size() / (n * c);
         // An op's result belongs to its first operand's manager: chains start from x, or their
         // result is moved to x's manager, never left with the parameters' or the constants'.
-        NDArray sums = l == 1 ? x.reshape(n, c) : x.sum(axesAfter(1, x));
+        NDArray sums = l == 1 ? x.reshape(n, c) : x.sum(spatialAxes(x));
         RunningStats stats = runningStats(store, x, training);
         NDArray mean;
         NDArray var;
@@ -204,15 +204,6 @@ public class IebnLayer extends AbstractBatchNormBlock implements LayerProbe {
             q = squares.sum(axesBut(1, x));
         }
         return q.mul(EngineConstants.scalar(x, 2.0 / count)).sub(q.stopGradient().mul(EngineConstants.scalar(x, 1.0 / count)));
-    }
-
-    /** The axes of x after {@code axis}. */
-    private static int[] axesAfter(int axis, NDArray x) {
-        int[] axes = new int[x.getShape().dimension() - axis - 1];
-        for (int i = 0; i < axes.length; i++) {
-            axes[i] = axis + 1 + i;
-        }
-        return axes;
     }
 
     /** Every axis of x but {@code axis}. */
