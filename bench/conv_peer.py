@@ -1,9 +1,10 @@
 """PyTorch eager twin of models' ConvBench: one 3x3 convolution (no bias, padding 1, channels
 in = out) in training, forward and backward (gradient of ones) timed apart, median of 31 steps
-after 10 warm-up steps, 2 threads.
+after 10 warm-up steps, 2 threads (or the environment's THREADS).
 
     /usr/bin/python3 bench/conv_peer.py [NxCxHxW ...]      (default 128x16x28x28 128x16x32x32)
 """
+import os
 import statistics
 import sys
 import time
@@ -11,7 +12,7 @@ import time
 import torch
 
 WARMUP, STEPS = 10, 31
-torch.set_num_threads(2)
+torch.set_num_threads(int(os.environ.get("THREADS", "2")))
 for spec in sys.argv[1:] or ["128x16x28x28", "128x16x32x32"]:
     n, c, h, w = (int(v) for v in spec.split("x"))
     conv = torch.nn.Conv2d(c, c, 3, padding=1, bias=False)

@@ -16,7 +16,10 @@
 #
 # Environment: JAR (experiments/target/experiments.jar), JAVA_OPTS (default: the project's
 # jvm.options, as bin/normlab runs the jar), PYTHON (/usr/bin/python3), THREADS (2, both sides),
-# NORMS (bn,iebn). Run it on an otherwise idle machine.
+# NORMS (bn,iebn), PARALLEL (1; N > 1: NormLab runs --parallel N --threads THREADS/N, and PyTorch
+# as N processes of THREADS/N threads, each --shard k/N of the trials; then a cell's seconds are
+# summed over processes that ran side by side, and the whole process time is the one to read).
+# Run it on an otherwise idle machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-3}
@@ -25,6 +28,9 @@ jar=${JAR:-$root/experiments/target/experiments.jar}
 python=${PYTHON:-/usr/bin/python3}
 threads=${THREADS:-2}
 norms=${NORMS:-bn,iebn}
+parallel=${PARALLEL:-1}
+per_process=$((threads / parallel))
+((per_process >= 1)) || { echo "PARALLEL=$parallel exceeds THREADS=$threads" >&2; exit 2; }
 [ -f "$jar" ] || (cd "$root" && mvn -B -q package -DskipTests)
 "$python" -c 'import torch' 2>/dev/null || { echo "$python has no torch (apt-get install python3-torch)" >&2; exit 2; }
 
@@ -51,8 +57,10 @@ start=$(date +%s)
 run_normlab() {
   local out=$work/normlab-$1 t0 t1
   t0=$(date +%s.%N)
+  local scale=(--threads "$threads")
+  ((parallel == 1)) || scale=(--parallel "$parallel" --threads "$per_process")
   java ${JAVA_OPTS:-@$root/experiments/src/main/resources/org/normlab/experiments/launch/jvm.options} \
-    -Dai.djl.pytorch.num_threads="$threads" -jar "$jar" "$sweep" "${sets[@]}" --out "$out" >"$work/normlab-$1.log" 2>&1 \
+    -jar "$jar" "$sweep" "${sets[@]}" "${scale[@]}" --out "$out" >"$work/normlab-$1.log" 2>&1 \
     || { echo "NormLab failed, round $1:" >&2; tail -20 "$work/normlab-$1.log" >&2; exit 1; }
   t1=$(date +%s.%N)
   echo "$1 normlab process $(echo "$t1 - $t0" | bc)" >> "$work/times"
@@ -61,20 +69,28 @@ run_normlab() {
 run_pytorch() {
   local out=$work/pytorch-$1 t0 t1
   t0=$(date +%s.%N)
-  "$python" bench/noise_parity.py "$sweep" "${sets[@]}" --norms "$norms" --threads "$threads" --out "$out" \
-    >"$work/pytorch-$1.log" 2>&1 || { echo "PyTorch failed, round $1:" >&2; tail -20 "$work/pytorch-$1.log" >&2; exit 1; }
+  local k pids=()
+  for ((k = 1; k <= parallel; k++)); do
+    "$python" bench/noise_parity.py "$sweep" "${sets[@]}" --norms "$norms" --threads "$per_process" --shard "$k/$parallel" \
+      --out "$out/$k" >"$work/pytorch-$1-$k.log" 2>&1 &
+    pids+=($!)
+  done
+  for k in "${!pids[@]}"; do
+    wait "${pids[$k]}" || { echo "PyTorch failed, round $1:" >&2; tail -20 "$work/pytorch-$1-$((k + 1)).log" >&2; exit 1; }
+  done
   t1=$(date +%s.%N)
   echo "$1 pytorch process $(echo "$t1 - $t0" | bc)" >> "$work/times"
-  cp "$out/parity.csv" "$work/pytorch-$1.csv"
+  # one header, then every shard's rows
+  { head -1 "$out/1/parity.csv"; for ((k = 1; k <= parallel; k++)); do tail -n +2 "$out/$k/parity.csv"; done; } >"$work/pytorch-$1.csv"
 }
 for ((r = 1; r <= rounds; r++)); do
   if ((r % 2)); then run_normlab "$r"; run_pytorch "$r"; else run_pytorch "$r"; run_normlab "$r"; fi
   echo "# round $r of $rounds done ($(($(date +%s) - start)) s)" >&2
 done
 
-"$python" - "$work" "$rounds" "$what" "$threads" <<'EOF'
+"$python" - "$work" "$rounds" "$what" "$threads" "$parallel" <<'EOF'
 import csv, statistics, sys
-work, rounds, what, threads = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+work, rounds, what, threads, parallel = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 
 def cells(path):
     """Summed wall_s per (norm, batch); the batch column is named by the sweep's axis."""
@@ -94,7 +110,7 @@ with open(f"{work}/times") as f:
         r, engine, _, sec = line.split()
         process[(int(r), engine)] = float(sec)
 ratios = {}
-print(f"# bench/e2e-compare.sh {rounds} {what}: threads {threads}; seconds per round, NormLab / PyTorch throughput")
+print(f"# bench/e2e-compare.sh {rounds} {what}: threads {threads}, parallel {parallel}; seconds per round, NormLab / PyTorch throughput")
 print("| round | cell | trials NormLab s | trials PyTorch s | NormLab/PyTorch |")
 print("|---|---|---:|---:|---:|")
 for r in range(1, rounds + 1):

@@ -2,7 +2,7 @@
 """PyTorch parity run of a sweep's no-attack recipe (issue 19), on Debian's python3-torch:
 
   /usr/bin/python3 bench/noise_parity.py sweeps/noise.yaml [--set KEY=VALUE]... [--out DIR]
-      [--norms bn,iebn] [--constant] [--threads 2] [--defaults FILE] [--dry-run] [--verbose]
+      [--norms bn,iebn] [--constant] [--threads 2] [--shard K/N] [--defaults FILE] [--dry-run] [--verbose]
 
 The recipe is read as NormLab reads it: experiments' defaults.yaml, then the sweep file, then
 --set (same keys, same spelling: --set epochs=1, --set seeds=[1], --set grid.data.batch_size=[16]).
@@ -218,9 +218,17 @@ def main(argv):
                    'grid\'s largest attack.options.b) for the same norms')
     p.add_argument('--out', help='output folder (default runs/<name>-pytorch-parity)')
     p.add_argument('--threads', type=int, default=2, help='torch threads (default 2)')
+    p.add_argument('--shard', default='1/1', metavar='K/N', help='train only trials K, K+N, K+2N, ... in run order '
+                   '(1-based; default 1/1: all), so N processes share the trials as NormLab\'s --parallel N does')
     p.add_argument('--dry-run', action='store_true', help='print the trials and their recipe, train nothing')
     p.add_argument('--verbose', action='store_true', help='stack traces on errors')
     a = p.parse_args(argv)
+    try:
+        shard, shards = (int(v) for v in a.shard.split('/'))
+        if not 1 <= shard <= shards:
+            raise ValueError
+    except ValueError:
+        sys.exit('noise_parity.py: --shard %s: expected K/N with 1 <= K <= N, e.g. 1/2' % a.shard)
     try:
         name, seeds, points = load_points(a.sweep, a.set, a.defaults, a.norms.split(','), a.constant)
     except RecipeError as e:
@@ -245,27 +253,31 @@ def main(argv):
                   d['size'], o['lr'], o['lr_scaling'], o['momentum'], o['weight_decay'], r['schedule']['name']),
               file=sys.stderr)
     if a.dry_run:
-        print('%d trials (%d points x %d seeds); --dry-run: nothing trained' % (len(points) * len(seeds), len(points), len(seeds)))
+        total = len(points) * len(seeds)
+        print('%d trials (%d points x %d seeds)%s; --dry-run: nothing trained' % (
+            total, len(points), len(seeds), '' if shards == 1 else ', %d of them in shard %d/%d' % (
+                len(range(shard - 1, total, shards)), shard, shards)))
         return
     try:
         raw = normlab_data.fashion_mnist(points[0][1]['data']['path'] or FASHION)
     except (FileNotFoundError, ValueError) as e:
         sys.exit('noise_parity.py: %s' % e)
     trials, cache = [], {}
-    for seed in seeds:
-        for label, r in points:
-            d = r['data']
-            key = (seed, d['train_subset'], d['val_subset'], d['channels'], d['size'], str(d['normalize']))
-            if key not in cache:
-                cache.clear()
-                cache[key] = TrialData(d, seed, raw)
-            start = time.time()
-            acc, steps, status = train_trial(r, seed, cache[key])
-            trials.append(dict(norm=norm_label(r), attack=attack_label(r), batch_size=d['batch_size'], depth=r['model']['depth'],
-                               init=r['model']['init'], point=label, seed=seed, final_val_acc=acc, steps=steps,
-                               status=status, wall_s='%.1f' % (time.time() - start)))
-            print('%s seed %d: %s after %d steps, final_val_acc %.4f (%.0f s)'
-                  % (label, seed, status, steps, acc, time.time() - start), file=sys.stderr)
+    for i, (seed, (label, r)) in enumerate((seed, point) for seed in seeds for point in points):
+        if i % shards != shard - 1:
+            continue
+        d = r['data']
+        key = (seed, d['train_subset'], d['val_subset'], d['channels'], d['size'], str(d['normalize']))
+        if key not in cache:
+            cache.clear()
+            cache[key] = TrialData(d, seed, raw)
+        start = time.time()
+        acc, steps, status = train_trial(r, seed, cache[key])
+        trials.append(dict(norm=norm_label(r), attack=attack_label(r), batch_size=d['batch_size'], depth=r['model']['depth'],
+                           init=r['model']['init'], point=label, seed=seed, final_val_acc=acc, steps=steps,
+                           status=status, wall_s='%.1f' % (time.time() - start)))
+        print('%s seed %d: %s after %d steps, final_val_acc %.4f (%.0f s)'
+              % (label, seed, status, steps, acc, time.time() - start), file=sys.stderr)
     out = a.out or os.path.join(ROOT, 'runs', name + '-pytorch-parity')
     print(write_outputs(out, name, trials, header))
     print('wrote %s/{parity.md,parity.csv,summary.csv}' % out, file=sys.stderr)

@@ -43,6 +43,8 @@ public final class StepBench {
     private static String property;
     /** part=split: also print the forward (with loss) / backward / optimizer shares of the steps. */
     private static boolean split;
+    /** ab=threads:A:B: the intra-op thread counts of variants a and b (null: not a thread A/B). */
+    private static int[] threads;
 
     private StepBench() {}
 
@@ -56,6 +58,10 @@ public final class StepBench {
         int steps = Integer.parseInt(opts.getOrDefault("steps", "10"));
         boolean cpu = opts.getOrDefault("clock", "cpu").equals("cpu");
         property = opts.getOrDefault("ab", "normlab.bench.unused");
+        if (property.startsWith("threads:")) { // ab=threads:A:B: variant a on A intra-op threads, b on B
+            String[] t = property.split(":");
+            threads = new int[] {Integer.parseInt(t[1]), Integer.parseInt(t[2])};
+        }
         sgdOnly = opts.getOrDefault("part", "step").equals("sgd");
         split = opts.getOrDefault("part", "step").equals("split");
         NormRegistry registry = NormRegistry.load();
@@ -221,6 +227,9 @@ public final class StepBench {
         double time(NDArray x, NDArray y, int steps, boolean cpu) {
             String before = System.getProperty(property);
             System.setProperty(property, Boolean.toString(flag));
+            if (threads != null) {
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(threads[flag ? 1 : 0]);
+            }
             long t0 = cpu ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 if (sgdOnly) {
