@@ -24,10 +24,12 @@ import org.normlab.norm.NormRegistry;
  * (other processes on a shared machine do not inflate it; run with one intra-op thread).
  * Variants: a system property {@code ab} set to {@code false} (variant a) and {@code true} (b)
  * around each of its timings, for code paths that read it (none in shipped code: an experiment
- * adds one). Not a JUnit test; run by hand (classpath: see BENCHMARKS.md):
+ * adds one). {@code ab=threads:A:B} instead runs variant a on A intra-op threads and b on B (time it
+ * with {@code clock=wall}: thread CPU time misses the other threads). Not a JUnit test; run by hand
+ * (classpath: see BENCHMARKS.md):
  * <pre>
  *   java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -cp CP org.normlab.engine.StepBench \
- *       [ab=PROPERTY] [norms=bn,iebn,gn,ln] [configs=r20:1x16x16:16,r20:3x32x32:128] [rounds=11] [steps=10]
+ *       [ab=PROPERTY|threads:A:B] [norms=bn,iebn,gn,ln] [configs=r20:1x16x16:16,r20:3x32x32:128] [rounds=11] [steps=10]
  *       [clock=cpu|wall] [part=step|sgd|split|first|profile] [out=TRACE.json]
  * </pre>
  * Prints per norm and config the median ms per step of each variant and the median over rounds
