@@ -14,7 +14,7 @@ rounds=${1:-3}
 shift || true
 shapes=("$@")
 [ $# -gt 0 ] || shapes=(16x16x16x16 16x64x4x4)
-lines=${LINES:-0.36.0:2.7.1 0.33.0:2.5.1 0.27.0:2.1.1 0.22.0:1.13.1}
+lines=${LINES:-0.36.0:2.7.1 0.33.0:2.5.1 0.30.0:2.4.0 0.29.0:2.3.1 0.28.0:2.3.0 0.28.0:2.2.2 0.27.0:2.1.1 0.22.0:1.13.1}
 threads=${THREADS:-2}
 python=${PYTHON:-/usr/bin/python3}
 export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=2147483647 MALLOC_TOP_PAD_=268435456  # as jvm.options' launchers
