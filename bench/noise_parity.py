@@ -218,8 +218,8 @@ def main(argv):
                    'grid\'s largest attack.options.b) for the same norms')
     p.add_argument('--out', help='output folder (default runs/<name>-pytorch-parity)')
     p.add_argument('--threads', type=int, default=2, help='torch threads (default 2)')
-    p.add_argument('--shard', default='1/1', metavar='K/N', help='train only trials K, K+N, K+2N, ... in run order '
-                   '(1-based; default 1/1: all), so N processes share the trials as NormLab\'s --parallel N does')
+    p.add_argument('--shard', default='1/1', metavar='K/N', help='train only part K of N of the trials (1-based; '
+                   'default 1/1: all), balanced by estimated cost as NormLab\'s --parallel N balances them')
     p.add_argument('--dry-run', action='store_true', help='print the trials and their recipe, train nothing')
     p.add_argument('--verbose', action='store_true', help='stack traces on errors')
     a = p.parse_args(argv)
@@ -252,20 +252,18 @@ def main(argv):
                   ('steps budget' if r['steps'] else 'epochs %d' % r['epochs']), d['train_subset'], d['val_subset'],
                   d['size'], o['lr'], o['lr_scaling'], o['momentum'], o['weight_decay'], r['schedule']['name']),
               file=sys.stderr)
+    runs = shard_of([(seed, point) for seed in seeds for point in points], shard, shards)
     if a.dry_run:
-        total = len(points) * len(seeds)
         print('%d trials (%d points x %d seeds)%s; --dry-run: nothing trained' % (
-            total, len(points), len(seeds), '' if shards == 1 else ', %d of them in shard %d/%d' % (
-                len(range(shard - 1, total, shards)), shard, shards)))
+            len(points) * len(seeds), len(points), len(seeds),
+            '' if shards == 1 else ', %d of them in shard %d/%d' % (len(runs), shard, shards)))
         return
     try:
         raw = normlab_data.fashion_mnist(points[0][1]['data']['path'] or FASHION)
     except (FileNotFoundError, ValueError) as e:
         sys.exit('noise_parity.py: %s' % e)
     trials, cache = [], {}
-    for i, (seed, (label, r)) in enumerate((seed, point) for seed in seeds for point in points):
-        if i % shards != shard - 1:
-            continue
+    for seed, (label, r) in runs:
         d = r['data']
         key = (seed, d['train_subset'], d['val_subset'], d['channels'], d['size'], str(d['normalize']))
         if key not in cache:
@@ -291,6 +289,23 @@ def norm_label(r):
 def attack_label(r):
     """The attack as results.csv names it: a named attack axis' label (constant-1), else attack.name."""
     return str(r['_labels'].get('attack', r['attack']['name']))
+
+
+def shard_of(runs, shard, shards):
+    """Shard K of N of the (seed, point) runs, in run order, balanced as NormLab's --parallel and
+    --shard balance trials (Shard.balance: costliest first, each to the least loaded shard, the
+    lowest-numbered on a tie) on the training part of NormLab's settings-only estimate (Estimate.of:
+    images trained, x1.9 below batch 32, times the network's relative cost)."""
+    def cost(run):
+        r = run[1][1]
+        b = r['data']['batch_size']
+        return planned_steps(r) * b * (1.9 if b < 32 else 1.0) * max(1, r['model']['depth'] - 2)
+    load, owner = [0.0] * shards, {}
+    for i in sorted(range(len(runs)), key=lambda i: -cost(runs[i])):  # sorted is stable
+        least = load.index(min(load))
+        load[least] += cost(runs[i])
+        owner[i] = least
+    return [run for i, run in enumerate(runs) if owner[i] == shard - 1]
 
 
 def planned_steps(r):
